@@ -1,0 +1,57 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "registryd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "Ontology", targets: ["Ontology"]),
+        .executable(name: "registryd", targets: ["registryd"]),
+        .executable(name: "conformance", targets: ["conformance"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // System libraries, each found through pkg-config and installable from Debian.
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]
+        ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"]), .brew(["sqlite"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
+        ),
+        .target(
+            name: "Ontology",
+            dependencies: ["CLibXML2"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
+        .executableTarget(
+            name: "registryd",
+            dependencies: [
+                "Ontology",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "conformance",
+            dependencies: ["Ontology"]
+        ),
+        .testTarget(
+            name: "OntologyTests",
+            dependencies: ["Ontology"]
+        ),
+        .testTarget(
+            name: "registrydTests",
+            dependencies: ["Ontology", "registryd"]
+        ),
+    ]
+)

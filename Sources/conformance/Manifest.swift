@@ -1,0 +1,67 @@
+import Ontology
+
+/// Reads a W3C test manifest (Turtle) into test cases.
+struct Manifest {
+    let suite: String
+    let tests: [TestCase]
+
+    static let mf = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
+
+    /// Reads `manifest.ttl` in `directory`; `suite` names the directory in reports.
+    init(directory: String, suite: String) throws {
+        self.suite = suite
+        let path = directory + "/manifest.ttl"
+        // Resolving removes `..` segments, as the parser does for the IRIs in the manifest.
+        let rawIRI = RDFParser.defaultBaseIRI(forPath: path)
+        let manifestIRI = IRIResolver(base: rawIRI)?.resolve(rawIRI) ?? rawIRI
+        let directoryIRI = String(manifestIRI[...(manifestIRI.lastIndex(of: "/") ?? manifestIRI.startIndex)])
+        var bySubject: [Term: [IRI: [Term]]] = [:]
+        try RDFParser.parse(fileAtPath: path, format: .turtle, baseIRI: manifestIRI) { triple in
+            bySubject[triple.subject, default: [:]][triple.predicate, default: []].append(triple.object)
+        }
+        func value(_ subject: Term, _ predicate: String) -> Term? {
+            bySubject[subject]?[IRI(predicate)]?.first
+        }
+        let root = Term.iri(IRI(manifestIRI))
+        let assumedBase = value(root, Manifest.mf + "assumedTestBase")?.iri?.value
+        var entries: [Term] = []
+        var cell = value(root, Manifest.mf + "entries")
+        while let current = cell, current != .iri(RDF.nil) {
+            if let first = value(current, RDF.first.value) { entries.append(first) }
+            cell = value(current, RDF.rest.value)
+        }
+        var tests: [TestCase] = []
+        for entry in entries {
+            guard let action = value(entry, Manifest.mf + "action")?.iri?.value,
+                let type = value(entry, RDF.type.value)?.iri?.value else { continue }
+            let name = value(entry, Manifest.mf + "name")?.literal?.lexicalForm
+                ?? String(entry.iri?.value.split(separator: "#").last ?? "")
+            let relative = action.hasPrefix(directoryIRI) ? String(action.dropFirst(directoryIRI.count)) : action
+            tests.append(TestCase(
+                suite: suite,
+                name: name,
+                type: String(type.split(separator: "#").last ?? ""),
+                action: Manifest.path(fromFileIRI: action),
+                result: value(entry, Manifest.mf + "result")?.iri.map { Manifest.path(fromFileIRI: $0.value) },
+                base: (assumedBase ?? "https://w3c.github.io/rdf-tests/rdf/rdf11/\(suite)/") + relative
+            ))
+        }
+        self.tests = tests
+    }
+
+    /// The local path of a `file://` IRI, percent-decoded.
+    static func path(fromFileIRI iri: String) -> String {
+        let encoded = iri.hasPrefix("file://") ? String(iri.dropFirst(7)) : iri
+        var bytes: [UInt8] = []
+        var iterator = Array(encoded.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Ontology
+
+/// `registryd convert`: parse an RDF file and write it out in another syntax, like `rapper`.
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Parse an RDF file and write it to standard output as N-Triples or Turtle.",
+        discussion: """
+            The input format comes from the file extension (.rdf .owl .xml, .ttl, .nt) unless \
+            --from is given. On a syntax error, prints `file:line:column: message` and exits 1.
+
+            Examples:
+              registryd convert site.rdf > site.nt
+              registryd convert --to turtle ontology.owl
+            """
+    )
+
+    @Argument(help: "The RDF file to read.")
+    var file: String
+
+    @Option(help: "The input format: rdfxml, turtle or ntriples (default: from the file extension).")
+    var from: InputFormat?
+
+    @Option(help: "The output format: ntriples or turtle.")
+    var to: OutputFormat = .ntriples
+
+    @Option(help: "The base IRI for relative references (default: the file's file:// URL).")
+    var base: String?
+
+    enum InputFormat: String, ExpressibleByArgument, CaseIterable {
+        case rdfxml, turtle, ntriples
+        var format: RDFFormat {
+            switch self {
+            case .rdfxml: return .rdfXML
+            case .turtle: return .turtle
+            case .ntriples: return .nTriples
+            }
+        }
+    }
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case ntriples, turtle
+    }
+
+    func run() throws {
+        guard let format = from?.format ?? RDFFormat(fileName: file) else {
+            throw CommandFailure("\(file): cannot tell the format from the extension; use --from rdfxml|turtle|ntriples")
+        }
+        let output = ByteOutput(fileDescriptor: 1)
+        do {
+            switch to {
+            case .ntriples:
+                var writer = NTriplesWriter(output: output)
+                try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base) { try writer.write($0) }
+                try writer.finish()
+            case .turtle:
+                var prefixes: [(prefix: String, iri: String)] = []
+                var triples: [Triple] = []
+                if format == .turtle {
+                    let bytes = try RDFParser.readFile(atPath: file)
+                    var parser = TurtleParser(baseIRI: base ?? RDFParser.defaultBaseIRI(forPath: file))
+                    try bytes.withUnsafeBufferPointer { try parser.parse($0) { triples.append($0) } }
+                    prefixes = parser.prefixes
+                } else {
+                    try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base) { triples.append($0) }
+                }
+                var writer = TurtleWriter(output: output, prefixes: prefixes)
+                for triple in triples { try writer.write(triple) }
+                try writer.finish()
+            }
+        } catch let error as OntologyError {
+            try? output.flush()
+            throw CommandFailure(error.position != nil ? "\(file):\(error)" : "\(file): \(error)")
+        }
+    }
+}
