@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "registryd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Ontology", targets: ["Ontology"]),
         .executable(name: "registryd", targets: ["registryd"]),

@@ -50,8 +50,13 @@ struct Convert: ParsableCommand {
         do {
             switch to {
             case .ntriples:
+                // Writing runs on the second core while the parser fills the next batch.
                 var writer = NTriplesWriter(output: output)
-                try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base) { try writer.write($0) }
+                let sink = PipelinedSink { batch in
+                    for triple in batch { try writer.write(triple) }
+                }
+                try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base) { try sink.add($0) }
+                try sink.finish()
                 try writer.finish()
             case .turtle:
                 var prefixes: [(prefix: String, iri: String)] = []

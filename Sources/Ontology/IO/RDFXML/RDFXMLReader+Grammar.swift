@@ -112,28 +112,29 @@ extension RDFXMLReader {
             }
         }
 
-        var frame = RDFXMLFrame(kind: .node, base: base, language: language)
+        // The frame is pushed first and filled in place: copying it would retain each field.
+        frames.append(RDFXMLFrame(kind: .node, base: base, language: language))
+        let top = frames.count - 1
         switch frames[parentIndex].kind {
         case .document:
             if case .syntax(.rdf) = name.kind {
-                frame.kind = .rdf
+                frames[top].kind = .rdf
             } else {
-                try startNodeElement(name, found, &frame)
+                try startNodeElement(name, found, &frames[top])
             }
         case .rdf, .collection:
-            try startNodeElement(name, found, &frame)
+            try startNodeElement(name, found, &frames[top])
         case .property:
             if frames[parentIndex].object != nil {
                 throw syntaxError("property element `\(frames[parentIndex].predicate.value)` has a value already and cannot contain an element")
             }
-            try startNodeElement(name, found, &frame)
+            try startNodeElement(name, found, &frames[top])
         case .node:
-            try startPropertyElement(name, found, &frame, parentIndex: parentIndex)
+            try startPropertyElement(name, found, top: top, parentIndex: parentIndex)
         case .literal:
             // Handled before the grammar runs; kept for exhaustiveness.
-            return
+            frames.removeLast()
         }
-        frames.append(frame)
     }
 
     private func startNodeElement(_ name: RDFXMLName, _ found: Attributes, _ frame: inout RDFXMLFrame) throws {
@@ -156,11 +157,10 @@ extension RDFXMLReader {
         if case .syntax(.description) = name.kind {} else {
             try emit(Triple(subject, RDF.type, .iri(name.iri)))
         }
-        try emitPropertyAttributes(found, of: subject, frame: frame)
+        try emitPropertyAttributes(found, of: subject, base: frame.base, language: frame.language)
     }
 
-    private func startPropertyElement(_ name: RDFXMLName, _ found: Attributes, _ frame: inout RDFXMLFrame,
-                                      parentIndex: Int) throws {
+    private func startPropertyElement(_ name: RDFXMLName, _ found: Attributes, top: Int, parentIndex: Int) throws {
         let predicate: IRI
         if case .syntax(.li) = name.kind {
             frames[parentIndex].listCounter += 1
@@ -174,9 +174,9 @@ extension RDFXMLReader {
             throw syntaxError("rdf:about is not allowed on property element `\(predicate.value)`")
         }
         let subject = frames[parentIndex].subject
-        frame.subject = subject
-        frame.predicate = predicate
-        if let id = found.id { frame.reification = try statementID(id, base: frame.base) }
+        frames[top].subject = subject
+        frames[top].predicate = predicate
+        if let id = found.id { frames[top].reification = try statementID(id, base: frames[top].base) }
 
         if let parseType = found.parseType {
             if found.resource != nil || found.nodeID != nil || found.datatype != nil
@@ -186,24 +186,24 @@ extension RDFXMLReader {
             switch parseType {
             case "Resource":
                 let node = Term.blankNode(blankNodes.next())
-                try emitStatement(subject, predicate, node, reification: frame.reification)
-                frame.kind = .node
-                frame.subject = node
+                try emitStatement(subject, predicate, node, reification: frames[top].reification)
+                frames[top].kind = .node
+                frames[top].subject = node
             case "Collection":
-                frame.kind = .collection
+                frames[top].kind = .collection
             default:
-                frame.kind = .literal(emits: parseType == "Literal")
+                frames[top].kind = .literal(emits: parseType == "Literal")
                 literal = XMLLiteralWriter()
                 literalDepth = 0
             }
             return
         }
 
-        frame.kind = .property
+        frames[top].kind = .property
         if found.resource != nil || found.nodeID != nil || !found.properties.isEmpty || found.type != nil {
             let object: Term
             switch (found.resource, found.nodeID) {
-            case (let resource?, nil): object = .iri(IRI(try resolve(resource, against: frame.base)))
+            case (let resource?, nil): object = .iri(IRI(try resolve(resource, against: frames[top].base)))
             case (nil, let nodeID?): object = .blankNode(blankNodes.labelled(nodeID))
             case (nil, nil): object = .blankNode(blankNodes.next())
             default: throw syntaxError("a property element takes only one of rdf:resource and rdf:nodeID")
@@ -211,20 +211,21 @@ extension RDFXMLReader {
             if found.datatype != nil {
                 throw syntaxError("rdf:datatype is not allowed on an empty property element with attributes")
             }
-            try emitPropertyAttributes(found, of: object, frame: frame)
-            frame.object = object
+            try emitPropertyAttributes(found, of: object, base: frames[top].base, language: frames[top].language)
+            frames[top].object = object
         } else if let datatype = found.datatype {
-            frame.datatype = IRI(try resolve(datatype, against: frame.base))
+            frames[top].datatype = IRI(try resolve(datatype, against: frames[top].base))
         }
     }
 
     /// `rdf:type` and the property attributes of a node (§7.2.11 and §7.2.21).
-    private func emitPropertyAttributes(_ found: Attributes, of subject: Term, frame: RDFXMLFrame) throws {
+    private func emitPropertyAttributes(_ found: Attributes, of subject: Term, base: IRIResolver?,
+                                        language: String?) throws {
         if let type = found.type {
-            try emit(Triple(subject, RDF.type, .iri(IRI(try resolve(type, against: frame.base)))))
+            try emit(Triple(subject, RDF.type, .iri(IRI(try resolve(type, against: base)))))
         }
         for (predicate, value) in found.properties {
-            let object = frame.language.map { Literal(value, language: $0) } ?? Literal(value)
+            let object = language.map { Literal(value, language: $0) } ?? Literal(value)
             try emit(Triple(subject, predicate, .literal(object)))
         }
     }

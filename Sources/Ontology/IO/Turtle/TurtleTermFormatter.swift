@@ -7,6 +7,8 @@ struct TurtleTermFormatter {
     private var byLength: [(prefix: String, iri: String)] = []
     private let resolver: IRIResolver?
     private var rendered: [IRI: [UInt8]] = [:]
+    /// The prefixes that ``appendIRI(_:to:)`` has used.
+    private(set) var usedPrefixes = Set<String>()
 
     init(prefixes: [(prefix: String, iri: String)], baseIRI: String?) {
         var seen = Set<String>()
@@ -19,12 +21,13 @@ struct TurtleTermFormatter {
         resolver = baseIRI.flatMap { IRIResolver(base: $0) }
     }
 
-    /// Adds a prefix unless its name or namespace is already bound.
-    mutating func addPrefixIfFree(_ prefix: String, _ iri: String) {
-        guard !prefixes.contains(where: { $0.prefix == prefix || $0.iri == iri }) else { return }
+    /// Adds a prefix unless its name or namespace is already bound; returns whether it did.
+    mutating func addPrefixIfFree(_ prefix: String, _ iri: String) -> Bool {
+        guard !prefixes.contains(where: { $0.prefix == prefix || $0.iri == iri }) else { return false }
         prefixes.append((prefix, iri))
         byLength = prefixes.sorted { $0.iri.utf8.count > $1.iri.utf8.count }
         rendered.removeAll()
+        return true
     }
 
     // MARK: IRIs
@@ -36,8 +39,11 @@ struct TurtleTermFormatter {
             return
         }
         var bytes: [UInt8] = []
-        if let name = prefixedName(iri.value) {
-            bytes.append(contentsOf: name.utf8)
+        if let (prefix, local) = prefixedName(iri.value) {
+            usedPrefixes.insert(prefix)
+            bytes.append(contentsOf: prefix.utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: local)
         } else {
             NTriplesEscaping.appendIRI(IRI(relativeReference(iri.value) ?? iri.value), to: &bytes)
         }
@@ -47,12 +53,10 @@ struct TurtleTermFormatter {
 
     /// The prefixed name for an IRI, if some namespace leaves a local part that is a valid
     /// `PN_LOCAL` without escapes.
-    func prefixedName(_ iri: String) -> String? {
+    func prefixedName(_ iri: String) -> (prefix: String, local: Substring.UTF8View)? {
         for entry in byLength where iri.hasPrefix(entry.iri) {
             let local = iri.utf8.dropFirst(entry.iri.utf8.count)
-            if Self.isValidLocalName(local) {
-                return entry.prefix + ":" + String(decoding: local, as: UTF8.self)
-            }
+            if Self.isValidLocalName(local) { return (entry.prefix, local) }
         }
         return nil
     }

@@ -34,10 +34,9 @@ public struct TurtleWriter: RDFWriter {
     private var usedLabels: Set<String>?
     private var generatedLabels = 0
     private var collections: [BlankNode: [Term]] = [:]
+    /// The statements, written before the header (see ``finish()``).
     private var buffer: [UInt8] = []
     private var lineStart = 0
-    /// Whether a blank line is needed before the next statement.
-    private var wroteStatementOrHeader = false
 
     /// Makes a writer. `prefixes` are declared in the given order (names that are not valid
     /// Turtle prefixes are left out); with `baseIRI`, an `@base` is written and IRIs under it are
@@ -58,20 +57,11 @@ public struct TurtleWriter: RDFWriter {
     }
 
     /// Writes the document and flushes the output.
+    ///
+    /// The statements are written first, into memory, so that the header can leave out the
+    /// well-known prefixes that no statement ended up using.
     public mutating func finish() throws {
-        addWellKnownPrefixes()
-        if let baseIRI {
-            buffer.append(contentsOf: "@base ".utf8)
-            NTriplesEscaping.appendIRI(IRI(baseIRI), to: &buffer)
-            buffer.append(contentsOf: " .\n".utf8)
-        }
-        for entry in formatter.prefixes {
-            buffer.append(contentsOf: "@prefix \(entry.prefix): ".utf8)
-            NTriplesEscaping.appendIRI(IRI(entry.iri), to: &buffer)
-            buffer.append(contentsOf: " .\n".utf8)
-        }
-        wroteStatementOrHeader = !buffer.isEmpty
-        try flushStatement()
+        let optionalPrefixes = addWellKnownPrefixes()
         findCollections()
         let references = graph.objectReferences
         for index in graph.groups.indices {
@@ -79,8 +69,8 @@ public struct TurtleWriter: RDFWriter {
                 if references[node] == 1 { continue }
                 placed.insert(node)
             }
-            try writeStatement(index)
-            try writePending()
+            writeStatement(index)
+            writePending()
         }
         // What is left are blank nodes that only refer to each other in a cycle: give the first
         // one a label and write the rest inline from it.
@@ -88,19 +78,34 @@ public struct TurtleWriter: RDFWriter {
             guard case .blankNode(let node) = graph.groups[index].subject, !placed.contains(node) else { continue }
             placed.insert(node)
             _ = label(for: node)
-            try writeStatement(index)
-            try writePending()
+            writeStatement(index)
+            writePending()
         }
         graph = TurtleGraphIndex()
+
+        if let baseIRI {
+            output.append("@base ")
+            NTriplesEscaping.appendIRI(IRI(baseIRI), to: &output.buffer)
+            output.append(" .\n")
+        }
+        for entry in formatter.prefixes
+        where !optionalPrefixes.contains(entry.prefix) || formatter.usedPrefixes.contains(entry.prefix) {
+            output.append("@prefix \(entry.prefix): ")
+            NTriplesEscaping.appendIRI(IRI(entry.iri), to: &output.buffer)
+            output.append(" .\n")
+        }
+        if !output.buffer.isEmpty && !buffer.isEmpty { output.append("\n") }
+        try output.flushIfFull()
+        output.buffer.append(contentsOf: buffer)
+        buffer = []
         try output.flush()
     }
 
     // MARK: Statements
 
-    private mutating func writeStatement(_ index: Int) throws {
+    private mutating func writeStatement(_ index: Int) {
         let subject = graph.groups[index].subject
-        if wroteStatementOrHeader { buffer.append(UInt8(ascii: "\n")) }
-        wroteStatementOrHeader = true
+        if !buffer.isEmpty { buffer.append(UInt8(ascii: "\n")) }
         lineStart = buffer.count
         switch subject {
         case .iri(let iri):
@@ -117,21 +122,13 @@ public struct TurtleWriter: RDFWriter {
         buffer.append(UInt8(ascii: " "))
         writePredicates(index, indent: 4, depth: 0)
         buffer.append(contentsOf: " .\n".utf8)
-        try flushStatement()
     }
 
-    private mutating func writePending() throws {
+    private mutating func writePending() {
         while !pending.isEmpty {
             let node = pending.removeFirst()
-            if let index = graph.group(of: .blankNode(node)) { try writeStatement(index) }
+            if let index = graph.group(of: .blankNode(node)) { writeStatement(index) }
         }
-    }
-
-    private mutating func flushStatement() throws {
-        output.buffer.append(contentsOf: buffer)
-        buffer.removeAll(keepingCapacity: true)
-        lineStart = 0
-        try output.flushIfFull()
     }
 
     /// The predicate-object list of a group, `rdf:type` first; the first predicate goes where the
@@ -263,7 +260,8 @@ public struct TurtleWriter: RDFWriter {
         return ids
     }
 
-    private mutating func addWellKnownPrefixes() {
+    /// Offers the well-known prefixes whose namespace the graph uses; returns the ones added.
+    private mutating func addWellKnownPrefixes() -> Set<String> {
         var used = Set<Int>()
         let candidates = Self.wellKnownPrefixes
         graph.forEachIRI { iri in
@@ -272,8 +270,10 @@ public struct TurtleWriter: RDFWriter {
                 used.insert(k)
             }
         }
+        var added = Set<String>()
         for (k, candidate) in candidates.enumerated() where used.contains(k) {
-            formatter.addPrefixIfFree(candidate.prefix, candidate.iri)
+            if formatter.addPrefixIfFree(candidate.prefix, candidate.iri) { added.insert(candidate.prefix) }
         }
+        return added
     }
 }
