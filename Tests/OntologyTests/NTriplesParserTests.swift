@@ -52,7 +52,7 @@ struct NTriplesParserTests {
     }
 
     @Test(arguments: [
-        ("<s> <http://a/p> <http://a/o> .", 1, 1, "relative iri `s`"),
+        ("<s> <http://a/p> <http://a/o> .", 1, 1, "relative iri `s`") as (String, Int, Int, String),
         ("<http://a/s> <http://a/p> <http://a/o>", 1, 39, "expected `.`"),
         ("<http://a/s> <http://a/p> <http://a/o> . <http://a/s> <http://a/p> <http://a/o> .", 1, 42, "end of the line"),
         ("<http://a/s>\n<http://a/p> <http://a/o> .", 1, 13, "expected a predicate"),

@@ -133,12 +133,17 @@ enum TurtleCharacters {
         }
     }
 
+    /// Whether the input starts with the UTF-8 byte order mark.
+    static func hasByteOrderMark(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
+    }
+
     /// The 1-based line and column (in characters) of a byte offset. Computed only when an error
     /// is reported, so that the lexers need not count lines while scanning.
     static func position(of offset: Int, in bytes: UnsafeBufferPointer<UInt8>) -> TextPosition {
         var line = 1
         var column = 1
-        var i = 0
+        var i = hasByteOrderMark(bytes) ? 3 : 0
         let stop = min(offset, bytes.count)
         while i < stop {
             let b = bytes[i]

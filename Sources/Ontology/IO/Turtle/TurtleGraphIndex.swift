@@ -13,34 +13,41 @@ struct TurtleGraphIndex {
         var predicate: IRI
     }
 
+    /// Lists longer than this get a hash index; shorter ones are searched, which is faster and
+    /// saves memory in the common case of a few predicates per subject and objects per predicate.
+    private static let linearSearchLimit = 12
+
     private(set) var groups: [Group] = []
     private var groupIndex: [Term: Int] = [:]
+    private var lastGroup: Int?
+    /// Predicate slots, only for groups with many predicates.
     private var predicateIndex: [PredicateKey: Int] = [:]
-    private var seen: Set<Triple> = []
+    /// Object sets, only for predicates with many objects.
+    private var objectIndex: [PredicateKey: Set<Term>] = [:]
     /// How many distinct triples have each blank node as object.
     private(set) var objectReferences: [BlankNode: Int] = [:]
     /// The subject and predicate of the first triple that has each blank node as object.
     private var referrers: [BlankNode: (subject: Term, predicate: IRI)] = [:]
 
-    var isEmpty: Bool { groups.isEmpty }
-
+    /// Adds a triple, unless the graph has it already.
     mutating func add(_ triple: Triple) {
-        guard seen.insert(triple).inserted else { return }
-        let group: Int
-        if let existing = groupIndex[triple.subject] {
-            group = existing
-        } else {
-            group = groups.count
-            groups.append(Group(subject: triple.subject))
-            groupIndex[triple.subject] = group
-        }
+        let group = groupIndex(for: triple.subject)
         let key = PredicateKey(group: group, predicate: triple.predicate)
-        if let slot = predicateIndex[key] {
-            groups[group].objects[slot].append(triple.object)
+        if let slot = predicateSlot(key) {
+            guard insertObject(triple.object, key: key, slot: slot) else { return }
         } else {
-            predicateIndex[key] = groups[group].predicates.count
+            let count = groups[group].predicates.count
             groups[group].predicates.append(triple.predicate)
             groups[group].objects.append([triple.object])
+            if count + 1 > Self.linearSearchLimit {
+                if count == Self.linearSearchLimit {
+                    for (k, predicate) in groups[group].predicates.enumerated() {
+                        predicateIndex[PredicateKey(group: group, predicate: predicate)] = k
+                    }
+                } else {
+                    predicateIndex[key] = count
+                }
+            }
         }
         if case .blankNode(let node) = triple.object {
             objectReferences[node, default: 0] += 1
@@ -48,26 +55,45 @@ struct TurtleGraphIndex {
         }
     }
 
+    private mutating func groupIndex(for subject: Term) -> Int {
+        // Input usually comes grouped by subject already.
+        if let lastGroup, groups[lastGroup].subject == subject { return lastGroup }
+        let group: Int
+        if let existing = groupIndex[subject] {
+            group = existing
+        } else {
+            group = groups.count
+            groups.append(Group(subject: subject))
+            groupIndex[subject] = group
+        }
+        lastGroup = group
+        return group
+    }
+
+    private func predicateSlot(_ key: PredicateKey) -> Int? {
+        let predicates = groups[key.group].predicates
+        if predicates.count > Self.linearSearchLimit { return predicateIndex[key] }
+        return predicates.firstIndex(of: key.predicate)
+    }
+
+    /// Appends an object to a predicate's list; false when it is there already.
+    private mutating func insertObject(_ object: Term, key: PredicateKey, slot: Int) -> Bool {
+        let count = groups[key.group].objects[slot].count
+        if count < Self.linearSearchLimit {
+            guard !groups[key.group].objects[slot].contains(object) else { return false }
+        } else {
+            if count == Self.linearSearchLimit && objectIndex[key] == nil {
+                objectIndex[key] = Set(groups[key.group].objects[slot])
+            }
+            guard objectIndex[key, default: []].insert(object).inserted else { return false }
+        }
+        groups[key.group].objects[slot].append(object)
+        return true
+    }
+
     /// The index of the group whose subject is `term`.
     func group(of term: Term) -> Int? {
         groupIndex[term]
-    }
-
-    /// Every IRI in the graph, datatypes included, each visited once per occurrence.
-    func forEachIRI(_ body: (IRI) -> Void) {
-        for group in groups {
-            if case .iri(let iri) = group.subject { body(iri) }
-            for (predicate, objects) in zip(group.predicates, group.objects) {
-                body(predicate)
-                for object in objects {
-                    switch object {
-                    case .iri(let iri): body(iri)
-                    case .literal(let literal) where literal.language == nil: body(literal.datatype)
-                    default: break
-                    }
-                }
-            }
-        }
     }
 
     /// The items of a well-formed collection that starts at `node`: a chain of blank nodes, each

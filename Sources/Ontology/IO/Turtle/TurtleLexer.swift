@@ -17,6 +17,8 @@ struct TurtleLexer {
     init(bytes: UnsafeBufferPointer<UInt8>, code: OntologyError.Code) {
         self.bytes = bytes
         self.code = code
+        // Editors on some systems start UTF-8 files with a byte order mark; it carries no meaning.
+        if TurtleCharacters.hasByteOrderMark(bytes) { index = 3 }
     }
 
     // MARK: Errors

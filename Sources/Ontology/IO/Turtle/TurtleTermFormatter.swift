@@ -32,9 +32,11 @@ struct TurtleTermFormatter {
 
     // MARK: IRIs
 
-    /// Appends an IRI as `prefix:local`, a relative `<ref>` or `<iri>`.
-    mutating func appendIRI(_ iri: IRI, to out: inout [UInt8]) {
-        if let cached = rendered[iri] {
+    /// Appends an IRI as `prefix:local`, a relative `<ref>` or `<iri>`. `repeated` says whether
+    /// the IRI is likely to come again (predicates, classes, datatypes, rather than subjects),
+    /// and so is worth remembering.
+    mutating func appendIRI(_ iri: IRI, repeated: Bool = true, to out: inout [UInt8]) {
+        if repeated, let cached = rendered[iri] {
             out.append(contentsOf: cached)
             return
         }
@@ -47,14 +49,15 @@ struct TurtleTermFormatter {
         } else {
             NTriplesEscaping.appendIRI(IRI(relativeReference(iri.value) ?? iri.value), to: &bytes)
         }
-        if rendered.count < 100_000 { rendered[iri] = bytes }
+        if repeated && rendered.count < 100_000 { rendered[iri] = bytes }
         out.append(contentsOf: bytes)
     }
 
     /// The prefixed name for an IRI, if some namespace leaves a local part that is a valid
     /// `PN_LOCAL` without escapes.
     func prefixedName(_ iri: String) -> (prefix: String, local: Substring.UTF8View)? {
-        for entry in byLength where iri.hasPrefix(entry.iri) {
+        // Byte comparison: `String.hasPrefix` compares characters, which is far slower.
+        for entry in byLength where iri.utf8.starts(with: entry.iri.utf8) {
             let local = iri.utf8.dropFirst(entry.iri.utf8.count)
             if Self.isValidLocalName(local) { return (entry.prefix, local) }
         }

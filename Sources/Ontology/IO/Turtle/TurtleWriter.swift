@@ -17,7 +17,7 @@
 public struct TurtleWriter: RDFWriter {
     /// How deeply `[ ... ]` and `( ... )` may nest in the output; deeper blank nodes get labels.
     static let maximumInlineDepth = 32
-    /// Prefixes added when the graph uses their namespace and neither name nor namespace is bound.
+    /// Prefixes declared when the output uses them and neither name nor namespace is bound.
     static let wellKnownPrefixes: [(prefix: String, iri: String)] = [
         ("rdf", RDF.namespace), ("rdfs", RDFS.namespace), ("xsd", XSD.namespace), ("owl", OWL.namespace),
     ]
@@ -33,9 +33,15 @@ public struct TurtleWriter: RDFWriter {
     private var labels: [BlankNode: String] = [:]
     private var usedLabels: Set<String>?
     private var generatedLabels = 0
+    /// The items of each list written as `( ... )`, by first node, and the list's nodes.
     private var collections: [BlankNode: [Term]] = [:]
-    /// The statements, written before the header (see ``finish()``).
+    private var collectionNodes: [BlankNode: [BlankNode]] = [:]
+    /// The statements, written before the header (see ``finish()``): full chunks, then the
+    /// one being written.
+    private var chunks: [[UInt8]] = []
     private var buffer: [UInt8] = []
+    private var wroteStatement = false
+    private static let chunkSize = 1 << 20
     private var lineStart = 0
 
     /// Makes a writer. `prefixes` are declared in the given order (names that are not valid
@@ -51,7 +57,7 @@ public struct TurtleWriter: RDFWriter {
     /// Keeps a triple for ``finish()``. Throws for a literal subject, which Turtle cannot write.
     public mutating func write(_ triple: Triple) throws {
         if case .literal(let literal) = triple.subject {
-            throw OntologyError(.turtleSyntax, "a literal (\(literal)) cannot be the subject of a Turtle triple")
+            throw OntologyError(.turtleSyntax, "a literal (`\(literal)`) cannot be the subject of a Turtle triple")
         }
         graph.add(triple)
     }
@@ -73,13 +79,19 @@ public struct TurtleWriter: RDFWriter {
             writePending()
         }
         // What is left are blank nodes that only refer to each other in a cycle: give the first
-        // one a label and write the rest inline from it.
-        for index in graph.groups.indices {
-            guard case .blankNode(let node) = graph.groups[index].subject, !placed.contains(node) else { continue }
-            placed.insert(node)
-            _ = label(for: node)
-            writeStatement(index)
-            writePending()
+        // one a label and write the rest inline from it, preferring nodes that do not start a list.
+        for listsToo in [false, true] {
+            for index in graph.groups.indices {
+                guard case .blankNode(let node) = graph.groups[index].subject, !placed.contains(node) else { continue }
+                if collections[node] != nil {
+                    guard listsToo else { continue }
+                    dissolveCollection(node)
+                }
+                placed.insert(node)
+                _ = label(for: node)
+                writeStatement(index)
+                writePending()
+            }
         }
         graph = TurtleGraphIndex()
 
@@ -94,10 +106,14 @@ public struct TurtleWriter: RDFWriter {
             NTriplesEscaping.appendIRI(IRI(entry.iri), to: &output.buffer)
             output.append(" .\n")
         }
-        if !output.buffer.isEmpty && !buffer.isEmpty { output.append("\n") }
-        try output.flushIfFull()
-        output.buffer.append(contentsOf: buffer)
+        if !output.buffer.isEmpty && wroteStatement { output.append("\n") }
+        chunks.append(buffer)
         buffer = []
+        for chunk in chunks {
+            output.buffer.append(contentsOf: chunk)
+            try output.flushIfFull()
+        }
+        chunks = []
         try output.flush()
     }
 
@@ -105,11 +121,18 @@ public struct TurtleWriter: RDFWriter {
 
     private mutating func writeStatement(_ index: Int) {
         let subject = graph.groups[index].subject
-        if !buffer.isEmpty { buffer.append(UInt8(ascii: "\n")) }
+        if wroteStatement { buffer.append(UInt8(ascii: "\n")) }
+        wroteStatement = true
+        if buffer.count >= Self.chunkSize {
+            // Full chunks are set aside rather than grown, which would copy the whole text.
+            chunks.append(buffer)
+            buffer = []
+            buffer.reserveCapacity(Self.chunkSize + 4096)
+        }
         lineStart = buffer.count
         switch subject {
         case .iri(let iri):
-            formatter.appendIRI(iri, to: &buffer)
+            formatter.appendIRI(iri, repeated: false, to: &buffer)
         case .blankNode(let node):
             if graph.objectReferences[node] == nil && labels[node] == nil {
                 buffer.append(contentsOf: "[]".utf8)
@@ -186,6 +209,7 @@ public struct TurtleWriter: RDFWriter {
         placed.insert(node)
         guard depth < Self.maximumInlineDepth else {
             // Too deep to nest readably (or safely): write it as a statement of its own.
+            dissolveCollection(node)
             appendLabel(node)
             pending.append(node)
             return
@@ -223,8 +247,18 @@ public struct TurtleWriter: RDFWriter {
             guard case .blankNode(let node) = group.subject, group.predicates.count == 2,
                   let (items, nodes) = graph.collectionItems(startingAt: node) else { continue }
             collections[node] = items
+            collectionNodes[node] = nodes
             placed.formUnion(nodes.dropFirst())
         }
+    }
+
+    /// Turns a list that cannot be written as `( ... )` (its first node needs a label) back
+    /// into ordinary blank nodes.
+    private mutating func dissolveCollection(_ head: BlankNode) {
+        guard collections.removeValue(forKey: head) != nil, let nodes = collectionNodes.removeValue(forKey: head) else {
+            return
+        }
+        placed.subtract(nodes.dropFirst())
     }
 
     private mutating func appendLabel(_ node: BlankNode) {
@@ -260,19 +294,12 @@ public struct TurtleWriter: RDFWriter {
         return ids
     }
 
-    /// Offers the well-known prefixes whose namespace the graph uses; returns the ones added.
+    /// Offers the well-known prefixes whose name and namespace are free; returns the ones
+    /// added, which are declared only if some IRI ends up written with them.
     private mutating func addWellKnownPrefixes() -> Set<String> {
-        var used = Set<Int>()
-        let candidates = Self.wellKnownPrefixes
-        graph.forEachIRI { iri in
-            guard used.count < candidates.count else { return }
-            for (k, candidate) in candidates.enumerated() where iri.value.hasPrefix(candidate.iri) {
-                used.insert(k)
-            }
-        }
         var added = Set<String>()
-        for (k, candidate) in candidates.enumerated() where used.contains(k) {
-            if formatter.addPrefixIfFree(candidate.prefix, candidate.iri) { added.insert(candidate.prefix) }
+        for candidate in Self.wellKnownPrefixes where formatter.addPrefixIfFree(candidate.prefix, candidate.iri) {
+            added.insert(candidate.prefix)
         }
         return added
     }
