@@ -118,3 +118,30 @@ struct RDFXMLParserTests {
         #expect(seen == 1)
     }
 }
+
+struct RDFXMLValidationTests {
+    func parse(_ body: String) throws -> [Triple] {
+        try RDFXMLParser(baseIRI: "http://example.org/").triples(in: """
+            <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">\(body)</rdf:RDF>
+            """)
+    }
+
+    @Test(arguments: [
+        #"<rdf:Description rdf:about="http://example.org/a b"/>"#,
+        #"<rdf:Description rdf:about="s"><ex:p rdf:resource="http://example.org/{x}"/></rdf:Description>"#,
+        #"<rdf:Description rdf:about="s"><ex:p rdf:datatype="http://example.org/<t>">1</ex:p></rdf:Description>"#,
+    ])
+    func invalidIRIsAreRejected(body: String) {
+        #expect(throws: OntologyError.self) { _ = try parse(body) }
+    }
+
+    @Test func invalidLanguageTagIsRejected() {
+        #expect(throws: OntologyError.self) {
+            _ = try parse(#"<rdf:Description rdf:about="s"><ex:p xml:lang="en_US">x</ex:p></rdf:Description>"#)
+        }
+        #expect(LanguageTag.isWellFormed("en-US"))
+        #expect(LanguageTag.isWellFormed("zh-Hant-TW"))
+        #expect(!LanguageTag.isWellFormed("1en"))
+        #expect(!LanguageTag.isWellFormed("en--us"))
+    }
+}

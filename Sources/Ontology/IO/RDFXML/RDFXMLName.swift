@@ -24,10 +24,13 @@ struct RDFXMLName {
 
     let iri: IRI
     let kind: Kind
+    /// Whether `iri` has no character that IRIs forbid (a namespace may hold anything).
+    let isValidIRI: Bool
 
     static let xmlNamespace = "http://www.w3.org/XML/1998/namespace"
 
     init(namespace: String?, localName: String, prefix: String?) {
+        isValidIRI = !IRIValidation.hasForbiddenCharacter((namespace ?? "") + localName)
         guard let namespace else {
             iri = IRI(localName)
             kind = localName.lowercased().hasPrefix("xml") ? .xmlReserved : .unqualified

@@ -69,6 +69,7 @@ extension RDFXMLReader {
         if case .unqualified = name.kind {
             throw syntaxError("element `\(name.iri.value)` has no namespace")
         }
+        if !name.isValidIRI { throw OntologyError(.invalidIRI, "`\(name.iri.value)` is not a valid IRI", at: position) }
         var base = frames[parentIndex].base
         var language = frames[parentIndex].language
         var found = Attributes()
@@ -80,6 +81,9 @@ extension RDFXMLReader {
             index += 5
             switch attribute.kind {
             case .xmlLang:
+                guard value.isEmpty || LanguageTag.isWellFormed(value) else {
+                    throw syntaxError("xml:lang `\(value)` is not a language tag")
+                }
                 language = value.isEmpty ? nil : value.lowercased()
             case .xmlBase:
                 let resolved = try resolve(value, against: base)
@@ -89,6 +93,9 @@ extension RDFXMLReader {
             case .unqualified:
                 throw syntaxError("attribute `\(attribute.iri.value)` has no namespace")
             case .plain:
+                if !attribute.isValidIRI {
+                    throw OntologyError(.invalidIRI, "`\(attribute.iri.value)` is not a valid IRI", at: position)
+                }
                 found.properties.append((attribute.iri, value))
             case .syntax(let syntax):
                 switch syntax {
@@ -319,6 +326,9 @@ extension RDFXMLReader {
     }
 
     func resolve(_ reference: String, against base: IRIResolver?) throws -> String {
+        guard !IRIValidation.hasForbiddenCharacter(reference) else {
+            throw OntologyError(.invalidIRI, "`\(reference)` is not a valid IRI", at: position)
+        }
         if let base { return base.resolve(reference) }
         if IRIResolver.hasScheme(reference) { return reference }
         throw OntologyError(.invalidIRI, "relative IRI `\(reference)` with no base IRI", at: position)
