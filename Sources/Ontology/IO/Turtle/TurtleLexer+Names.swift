@@ -11,17 +11,7 @@ extension TurtleLexer {
                 throw error("unexpected character \(excerpt(at: index, limit: 1))", at: index)
             }
             index += length
-            var lastGood = index
-            while let (c, length) = TurtleCharacters.decodeScalar(bytes, at: index) {
-                if c == 0x2E {
-                    index += 1
-                } else if TurtleCharacters.isNameChar(c) {
-                    index += length
-                    lastGood = index
-                } else {
-                    break
-                }
-            }
+            let lastGood = skipNameCharacters()
             guard byte(at: index) == UInt8(ascii: ":") else {
                 // Not a prefixed name: a keyword, with any dots after it left for the grammar.
                 index = lastGood
@@ -114,5 +104,22 @@ extension TurtleLexer {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Skips `PN_CHARS` and dots, as prefix names and blank node labels allow; returns the
+    /// index after the last non-dot, since a name cannot end with `.` (the dot ends the statement).
+    mutating func skipNameCharacters() -> Int {
+        var lastGood = index
+        while let (c, length) = TurtleCharacters.decodeScalar(bytes, at: index) {
+            if c == 0x2E {
+                index += 1
+            } else if TurtleCharacters.isNameChar(c) {
+                index += length
+                lastGood = index
+            } else {
+                break
+            }
+        }
+        return lastGood
     }
 }

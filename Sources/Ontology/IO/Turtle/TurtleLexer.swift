@@ -350,17 +350,7 @@ struct TurtleLexer {
             throw error("invalid blank node label \(excerpt(at: underscore))", at: underscore)
         }
         index += firstLength
-        var lastGood = index
-        while let (c, length) = TurtleCharacters.decodeScalar(bytes, at: index) {
-            if c == 0x2E {
-                index += 1
-            } else if TurtleCharacters.isNameChar(c) {
-                index += length
-                lastGood = index
-            } else {
-                break
-            }
-        }
+        let lastGood = skipNameCharacters()
         // A label cannot end with `.`: the dot ends the statement instead.
         index = lastGood
         return start..<index
