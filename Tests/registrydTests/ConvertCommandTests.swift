@@ -89,3 +89,19 @@ struct ConvertCommandTests {
         #expect(convert.standardOutput.contains("ntriples"))
     }
 }
+
+extension ConvertCommandTests {
+    @Test func rdfXMLNamespacesBecomeTurtlePrefixes() throws {
+        let file = try RegistrydBinary.temporaryFile(rdfXML, extension: "rdf")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let outcome = try RegistrydBinary.run(["convert", file, "--to", "turtle"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput.contains("@prefix sosa: <http://www.w3.org/ns/sosa/>"))
+        #expect(outcome.standardOutput.contains("a sosa:Sensor"))
+        var original: [Triple] = []
+        var roundTripped: [Triple] = []
+        try RDFParser.parse(rdfXML, format: .rdfXML) { original.append($0) }
+        try RDFParser.parse(outcome.standardOutput, format: .turtle) { roundTripped.append($0) }
+        #expect(GraphIsomorphism.areIsomorphic(original, roundTripped))
+    }
+}

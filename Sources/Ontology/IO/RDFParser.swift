@@ -40,13 +40,28 @@ public enum RDFParser {
     /// - Throws: ``OntologyError`` with the position of the first syntax error.
     public static func parse(fileAtPath path: String, format: RDFFormat, baseIRI: String? = nil,
                              emit: (Triple) throws -> Void) throws {
+        var prefixes: [(prefix: String, iri: String)] = []
+        try parse(fileAtPath: path, format: format, baseIRI: baseIRI, prefixes: &prefixes, emit: emit)
+    }
+
+    /// Parses a file and also returns the prefixes it declares (Turtle `@prefix`, RDF/XML
+    /// `xmlns:`), for writers that want to keep them.
+    public static func parse(fileAtPath path: String, format: RDFFormat, baseIRI: String? = nil,
+                             prefixes: inout [(prefix: String, iri: String)],
+                             emit: (Triple) throws -> Void) throws {
         let base = baseIRI ?? defaultBaseIRI(forPath: path)
         switch format {
         case .rdfXML:
-            try RDFXMLParser(baseIRI: base).parse(fileAtPath: path, emit: emit)
-        case .turtle, .nTriples:
+            try RDFXMLParser(baseIRI: base).parse(fileAtPath: path, prefixes: &prefixes, emit: emit)
+        case .turtle:
             let bytes = try readFile(atPath: path)
-            try bytes.withUnsafeBufferPointer { try parse($0, format: format, baseIRI: base, emit: emit) }
+            var parser = TurtleParser(baseIRI: base)
+            try bytes.withUnsafeBufferPointer { try parser.parse($0, emit: emit) }
+            prefixes = parser.prefixes
+        case .nTriples:
+            let bytes = try readFile(atPath: path)
+            var parser = NTriplesParser()
+            try bytes.withUnsafeBufferPointer { try parser.parse($0, emit: emit) }
         }
     }
 

@@ -61,13 +61,8 @@ struct Convert: ParsableCommand {
             case .turtle:
                 var prefixes: [(prefix: String, iri: String)] = []
                 var triples: [Triple] = []
-                if format == .turtle {
-                    let bytes = try RDFParser.readFile(atPath: file)
-                    var parser = TurtleParser(baseIRI: base ?? RDFParser.defaultBaseIRI(forPath: file))
-                    try bytes.withUnsafeBufferPointer { try parser.parse($0) { triples.append($0) } }
-                    prefixes = parser.prefixes
-                } else {
-                    try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base) { triples.append($0) }
+                try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base, prefixes: &prefixes) {
+                    triples.append($0)
                 }
                 var writer = TurtleWriter(output: output, prefixes: prefixes)
                 for triple in triples { try writer.write(triple) }

@@ -38,6 +38,13 @@ public struct RDFXMLParser: Sendable {
     /// Parses a file, streaming it through libxml2 in chunks.
     /// - Throws: ``OntologyError`` with a line and column for syntax errors.
     public func parse(fileAtPath path: String, emit: (Triple) throws -> Void) throws {
+        var prefixes: [(prefix: String, iri: String)] = []
+        try parse(fileAtPath: path, prefixes: &prefixes, emit: emit)
+    }
+
+    /// Parses a file and also returns the namespace prefixes it declares (`xmlns:prefix`).
+    public func parse(fileAtPath path: String, prefixes: inout [(prefix: String, iri: String)],
+                      emit: (Triple) throws -> Void) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else {
             throw OntologyError(.io, "cannot open `\(path)`: \(String(cString: strerror(errno)))")
@@ -56,6 +63,7 @@ public struct RDFXMLParser: Sendable {
                 try chunk.withUnsafeBufferPointer { try reader.feed(UnsafeBufferPointer(rebasing: $0[0..<count])) }
             }
             try reader.finish()
+            prefixes = reader.prefixes
         }
     }
 

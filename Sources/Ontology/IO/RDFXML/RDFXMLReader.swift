@@ -26,6 +26,8 @@ final class RDFXMLReader {
     var blankNodes = BlankNodeGenerator()
     /// `rdf:ID` values seen so far (as resolved IRIs), which must be unique per document.
     var knownIDs: Set<String> = []
+    /// Namespace prefixes declared in the document, first declaration of each prefix first.
+    var prefixes: [(prefix: String, iri: String)] = []
     /// Element and attribute names already worked out. libxml2 interns names in its dictionary,
     /// so the pointers identify a name for the whole parse.
     var names: [NameKey: RDFXMLName] = [:]
@@ -180,8 +182,11 @@ final class RDFXMLReader {
         handler.getParameterEntity = { userData, name in
             RDFXMLReader.reader(userData)?.entity(named: name, parameter: true)
         }
-        handler.startElementNs = { userData, localName, prefix, uri, _, _, attributeCount, _, attributes in
+        handler.startElementNs = { userData, localName, prefix, uri, namespaceCount, namespaces, attributeCount, _, attributes in
             guard let reader = RDFXMLReader.reader(userData) else { return }
+            if namespaceCount > 0, let namespaces {
+                reader.declare(UnsafeBufferPointer(start: namespaces, count: Int(namespaceCount) * 2))
+            }
             let attributeValues = UnsafeBufferPointer(start: attributes, count: Int(attributeCount) * 5)
             reader.startElement(localName: localName, prefix: prefix, namespace: uri, attributes: attributeValues)
         }
@@ -196,6 +201,20 @@ final class RDFXMLReader {
         handler.cdataBlock = handler.characters
         // Errors are read from the context after each chunk; this keeps libxml2 from printing them.
         handler.serror = { _, _ in }
+    }
+
+    /// Records `xmlns:prefix` declarations (pairs of prefix and IRI), so that a writer can
+    /// reuse the document's own prefixes.
+    fileprivate func declare(_ namespaces: UnsafeBufferPointer<UnsafePointer<xmlChar>?>) {
+        var index = 0
+        while index + 1 < namespaces.count {
+            let prefix = namespaces[index].map { String(cString: $0) } ?? ""
+            index += 2
+            guard let iri = namespaces[index - 1].map({ String(cString: $0) }),
+                prefix != "rdf" || iri == RDF.namespace,
+                !prefixes.contains(where: { $0.prefix == prefix }) else { continue }
+            prefixes.append((prefix, iri))
+        }
     }
 
     /// The meaning of a name, from the cache or worked out now.
