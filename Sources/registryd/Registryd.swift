@@ -17,7 +17,7 @@ struct Registryd: AsyncParsableCommand {
             for binding decisions. This build provides the RDF tools; the daemon follows.
             """,
         version: "0.1.0",
-        subcommands: [Convert.self]
+        subcommands: [Serve.self, Convert.self]
     )
 
     /// Runs the chosen command. A ``CommandFailure`` is printed as one line on standard error
@@ -39,10 +39,19 @@ struct Registryd: AsyncParsableCommand {
     }
 }
 
-/// Writes to file descriptor 2 (the C `stderr` global is not concurrency-safe in Swift 6).
+/// Writes to standard error unbuffered (the C `stderr` global is not concurrency-safe in Swift 6).
 func writeToStandardError(_ text: String) {
+    writeUnbuffered(text, toFileDescriptor: 2)
+}
+
+/// Writes to standard output unbuffered, so that a line reaches a pipe at once.
+func writeToStandardOutput(_ text: String) {
+    writeUnbuffered(text, toFileDescriptor: 1)
+}
+
+private func writeUnbuffered(_ text: String, toFileDescriptor descriptor: Int32) {
     var text = text
-    text.withUTF8 { bytes in _ = write(2, bytes.baseAddress, bytes.count) }
+    text.withUTF8 { bytes in _ = write(descriptor, bytes.baseAddress, bytes.count) }
 }
 
 /// Ends the process (a free function, since inside a command `exit` names ArgumentParser's).

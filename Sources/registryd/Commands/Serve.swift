@@ -1,0 +1,53 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `registryd serve`: runs the daemon until SIGTERM or SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the registry daemon (HTTP on 127.0.0.1:8470, data in ./registry-data).",
+        discussion: """
+            Prints `registryd listening on http://HOST:PORT` once it accepts connections (with \
+            --port 0 the system picks a free port). Stops cleanly on SIGTERM or SIGINT.
+            """
+    )
+
+    @Option(help: "The directory holding the registry's data; created on first start.")
+    var data: String = "./registry-data"
+
+    @Option(help: "The address to listen on.")
+    var host: String = "127.0.0.1"
+
+    @Option(help: "The TCP port to listen on (0: any free port).")
+    var port: Int = 8470
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level `\(logLevel)`") }
+    }
+
+    func run() async throws {
+        guard mkdir(data, 0o755) == 0 || errno == EEXIST else {
+            throw CommandFailure("cannot create data directory \(data): \(String(cString: strerror(errno)))")
+        }
+        var settings = ServerSettings()
+        settings.host = host
+        settings.port = port
+        settings.dataDirectory = data
+        settings.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let host = self.host
+        let app = buildApplication(settings) { port in
+            writeToStandardOutput("registryd listening on http://\(host):\(port)\n")
+        }
+        try await app.runService()
+    }
+}

@@ -1,0 +1,63 @@
+import Hummingbird
+import Ontology
+
+/// The one error type the HTTP layer answers with: a status and a JSON body
+/// `{"error": {"code": "...", "message": "..."}}`.
+struct APIError: HTTPResponseError, Sendable {
+    let status: HTTPResponse.Status
+    let code: String
+    let message: String
+
+    init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let body = #"{"error":{"code":"# + JSONText.quoted(code) + #","message":"# + JSONText.quoted(message) + "}}"
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+extension APIError {
+    /// The status for each library error code: bad input is the client's fault (4xx); I/O and
+    /// storage failures are the server's (5xx).
+    init(_ error: OntologyError) {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case .io: status = .internalServerError
+        case .rdfxmlEntityLimit, .rdfxmlDepthLimit: status = .contentTooLarge
+        default: status = .badRequest
+        }
+        self.init(status, code: error.code.rawValue, error.description)
+    }
+}
+
+/// Minimal JSON string quoting, for error bodies built without an encoder.
+enum JSONText {
+    static func quoted(_ string: String) -> String {
+        var out = "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case let c where c.value < 0x20:
+                out += "\\u" + String(c.value, radix: 16).leftPadded(to: 4)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
