@@ -105,3 +105,20 @@ extension ConvertCommandTests {
         #expect(GraphIsomorphism.areIsomorphic(original, roundTripped))
     }
 }
+
+extension ConvertCommandTests {
+    @Test func turtleToRDFXMLAndBack() throws {
+        let turtle = """
+            @prefix sosa: <http://www.w3.org/ns/sosa/> .
+            <http://example.org/s1> a sosa:Sensor ; sosa:observes [ a sosa:ObservableProperty ] ; <http://example.org/v> "1.5"^^<http://www.w3.org/2001/XMLSchema#decimal> .
+            """
+        let file = try RegistrydBinary.temporaryFile(turtle, extension: "ttl")
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let outcome = try RegistrydBinary.run(["convert", file, "--to", "rdfxml"])
+        #expect(outcome.status == 0)
+        #expect(outcome.standardOutput.contains(#"xmlns:sosa="http://www.w3.org/ns/sosa/""#))
+        var original: [Triple] = []
+        try RDFParser.parse(turtle, format: .turtle) { original.append($0) }
+        #expect(GraphIsomorphism.areIsomorphic(original, try RDFXMLParser().triples(in: outcome.standardOutput)))
+    }
+}

@@ -37,6 +37,8 @@ public struct OntologyError: Error, Sendable, CustomStringConvertible {
         public static let rdfxmlEntityLimit = Code("rdfxml.entity_limit")
         /// An RDF/XML document nests elements deeper than allowed.
         public static let rdfxmlDepthLimit = Code("rdfxml.depth_limit")
+        /// Triples that RDF/XML cannot express (a predicate with no XML name, control characters).
+        public static let rdfxmlUnserializable = Code("rdfxml.unserializable")
         /// Malformed Turtle.
         public static let turtleSyntax = Code("turtle.syntax")
         /// Malformed N-Triples.

@@ -4,7 +4,7 @@ import Ontology
 /// `registryd convert`: parse an RDF file and write it out in another syntax, like `rapper`.
 struct Convert: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Parse an RDF file and write it to standard output as N-Triples or Turtle.",
+        abstract: "Parse an RDF file and write it to standard output as N-Triples, Turtle or RDF/XML.",
         discussion: """
             The input format comes from the file extension (.rdf .owl .xml, .ttl, .nt) unless \
             --from is given. On a syntax error, prints `file:line:column: message` and exits 1.
@@ -21,7 +21,7 @@ struct Convert: ParsableCommand {
     @Option(help: "The input format: rdfxml, turtle or ntriples (default: from the file extension).")
     var from: InputFormat?
 
-    @Option(help: "The output format: ntriples or turtle.")
+    @Option(help: "The output format: ntriples, turtle or rdfxml.")
     var to: OutputFormat = .ntriples
 
     @Option(help: "The base IRI for relative references (default: the file's file:// URL).")
@@ -39,7 +39,7 @@ struct Convert: ParsableCommand {
     }
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case ntriples, turtle
+        case ntriples, turtle, rdfxml
     }
 
     func run() throws {
@@ -58,13 +58,16 @@ struct Convert: ParsableCommand {
                 try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base) { try sink.add($0) }
                 try sink.finish()
                 try writer.finish()
-            case .turtle:
+            case .turtle, .rdfxml:
+                // Both writers group by subject, so they take the whole graph before writing.
                 var prefixes: [(prefix: String, iri: String)] = []
                 var triples: [Triple] = []
                 try RDFParser.parse(fileAtPath: file, format: format, baseIRI: base, prefixes: &prefixes) {
                     triples.append($0)
                 }
-                var writer = TurtleWriter(output: output, prefixes: prefixes)
+                var writer: any RDFWriter = to == .turtle
+                    ? TurtleWriter(output: output, prefixes: prefixes)
+                    : RDFXMLWriter(output: output, prefixes: prefixes)
                 for triple in triples { try writer.write(triple) }
                 try writer.finish()
             }

@@ -92,21 +92,28 @@ enum NCName {
     static func isValid(_ string: String) -> Bool {
         var first = true
         for scalar in string.unicodeScalars {
-            let v = scalar.value
-            let isStart = (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
-                || (v >= 0xC0 && v <= 0xD6) || (v >= 0xD8 && v <= 0xF6) || (v >= 0xF8 && v <= 0x2FF)
-                || (v >= 0x370 && v <= 0x37D) || (v >= 0x37F && v <= 0x1FFF) || (v >= 0x200C && v <= 0x200D)
-                || (v >= 0x2070 && v <= 0x218F) || (v >= 0x2C00 && v <= 0x2FEF) || (v >= 0x3001 && v <= 0xD7FF)
-                || (v >= 0xF900 && v <= 0xFDCF) || (v >= 0xFDF0 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0xEFFFF)
             if first {
-                if !isStart { return false }
+                if !isNameStart(scalar.value) { return false }
                 first = false
-                continue
+            } else if !isNameCharacter(scalar.value) {
+                return false
             }
-            let isPart = isStart || v == 0x2D || v == 0x2E || (v >= 0x30 && v <= 0x39) || v == 0xB7
-                || (v >= 0x300 && v <= 0x36F) || (v >= 0x203F && v <= 0x2040)
-            if !isPart { return false }
         }
         return !first
+    }
+
+    /// `NameStartChar` without the colon.
+    static func isNameStart(_ v: UInt32) -> Bool {
+        (v >= 0x41 && v <= 0x5A) || (v >= 0x61 && v <= 0x7A) || v == 0x5F
+            || (v >= 0xC0 && v <= 0xD6) || (v >= 0xD8 && v <= 0xF6) || (v >= 0xF8 && v <= 0x2FF)
+            || (v >= 0x370 && v <= 0x37D) || (v >= 0x37F && v <= 0x1FFF) || (v >= 0x200C && v <= 0x200D)
+            || (v >= 0x2070 && v <= 0x218F) || (v >= 0x2C00 && v <= 0x2FEF) || (v >= 0x3001 && v <= 0xD7FF)
+            || (v >= 0xF900 && v <= 0xFDCF) || (v >= 0xFDF0 && v <= 0xFFFD) || (v >= 0x10000 && v <= 0xEFFFF)
+    }
+
+    /// `NameChar` without the colon.
+    static func isNameCharacter(_ v: UInt32) -> Bool {
+        isNameStart(v) || v == 0x2D || v == 0x2E || (v >= 0x30 && v <= 0x39) || v == 0xB7
+            || (v >= 0x300 && v <= 0x36F) || (v >= 0x203F && v <= 0x2040)
     }
 }
