@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "Ontology",
-            dependencies: ["CLibXML2"],
+            dependencies: ["CLibXML2", "CSQLite"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
         .executableTarget(

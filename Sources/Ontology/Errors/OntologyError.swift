@@ -39,6 +39,14 @@ public struct OntologyError: Error, Sendable, CustomStringConvertible {
         public static let rdfxmlDepthLimit = Code("rdfxml.depth_limit")
         /// Triples that RDF/XML cannot express (a predicate with no XML name, control characters).
         public static let rdfxmlUnserializable = Code("rdfxml.unserializable")
+        /// A query ran past its time limit.
+        public static let sparqlTimeout = Code("sparql.timeout")
+        /// A query's result is larger than allowed.
+        public static let sparqlResultLimit = Code("sparql.result_limit")
+        /// A query uses a feature registryd does not support (SERVICE).
+        public static let sparqlUnsupported = Code("sparql.unsupported")
+        /// An update operation that cannot be applied (a graph that exists or does not).
+        public static let sparqlUpdate = Code("sparql.update")
         /// Malformed Turtle.
         public static let turtleSyntax = Code("turtle.syntax")
         /// Malformed N-Triples.
@@ -49,6 +57,28 @@ public struct OntologyError: Error, Sendable, CustomStringConvertible {
         public static let io = Code("io")
         /// The format of a file could not be determined or is not supported.
         public static let unknownFormat = Code("rdf.unknown_format")
+        /// A malformed SPARQL query or update, or one the SPARQL grammar's extra rules reject
+        /// (scoping of variables, blank node labels, aggregates).
+        public static let sparqlSyntax = Code("sparql.syntax")
+        /// A SPARQL query or update that nests groups, expressions or paths too deeply.
+        public static let sparqlDepthLimit = Code("sparql.depth_limit")
+        /// SQLite reported an error while reading or writing the quad store.
+        public static let storage = Code("store.sqlite")
+        /// Another process has the store's directory open.
+        public static let storeLocked = Code("store.locked")
+        /// The database file is not a registryd store, or was written by an unknown version.
+        public static let storeSchema = Code("store.schema")
+        /// A term id that no stored term has.
+        public static let storeUnknownTerm = Code("store.unknown_term")
+        /// A blank node label that names no blank node of the store.
+        public static let storeUnknownBlankNode = Code("store.unknown_blank_node")
+        /// A quad the store cannot hold, such as one whose graph name is a literal.
+        public static let storeInvalidQuad = Code("store.invalid_quad")
+        /// The store was used after it was closed.
+        public static let storeClosed = Code("store.closed")
+        /// The store was used in a way its API forbids (a write inside a write, a snapshot used
+        /// after its closure returned).
+        public static let storeMisuse = Code("store.misuse")
     }
 
     public var code: Code
