@@ -27,17 +27,6 @@ struct Convert: ParsableCommand {
     @Option(help: "The base IRI for relative references (default: the file's file:// URL).")
     var base: String?
 
-    enum InputFormat: String, ExpressibleByArgument, CaseIterable {
-        case rdfxml, turtle, ntriples
-        var format: RDFFormat {
-            switch self {
-            case .rdfxml: return .rdfXML
-            case .turtle: return .turtle
-            case .ntriples: return .nTriples
-            }
-        }
-    }
-
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case ntriples, turtle, rdfxml
     }

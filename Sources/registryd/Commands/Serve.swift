@@ -18,8 +18,7 @@ struct Serve: AsyncParsableCommand {
             """
     )
 
-    @Option(help: "The directory holding the registry's data; created on first start.")
-    var data: String = "./registry-data"
+    @OptionGroup var storage: DataDirectoryOptions
 
     @Option(help: "The address to listen on.")
     var host: String = "127.0.0.1"
@@ -36,6 +35,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let data = storage.data
         guard mkdir(data, 0o755) == 0 || errno == EEXIST else {
             throw CommandFailure("cannot create data directory \(data): \(String(cString: strerror(errno)))")
         }
