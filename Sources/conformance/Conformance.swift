@@ -74,6 +74,19 @@ struct Conformance {
             summaries.append("\(labels[suite] ?? suite): \(passed) passed, \(failed) failed, 0 skipped")
         }
 
+        do {
+            summaries += try SPARQLSyntaxSuiteRunner().runAll(root: root, known: known, verbose: verbose,
+                                                              unexpected: &unexpected, totals: &totals)
+        } catch {
+            fail("cannot read a SPARQL syntax manifest: \(error)")
+        }
+        do {
+            summaries += try SPARQLEvaluationSuites().runAll(root: root, known: known, verbose: verbose,
+                                                             unexpected: &unexpected, totals: &totals)
+        } catch {
+            fail("cannot read a SPARQL evaluation manifest: \(error)")
+        }
+
         var upstreamPassed = 0, upstreamFailed = 0
         for check in UpstreamOntologyChecks(directory: ontologies).checks {
             let outcome: String?

@@ -6,14 +6,15 @@ struct Manifest {
     let tests: [TestCase]
 
     static let mf = "http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#"
+    static let qt = "http://www.w3.org/2001/sw/DataAccess/tests/test-query#"
+    static let ut = "http://www.w3.org/2009/sparql/tests/test-update#"
 
-    /// Reads `manifest.ttl` in `directory`; `suite` names the directory in reports.
-    init(directory: String, suite: String) throws {
+    /// Reads `manifest.ttl` in `directory`; `suite` names the directory in reports, and
+    /// `testBase` is the W3C URL of the directory (by default the RDF 1.1 suites').
+    init(directory: String, suite: String, testBase: String? = nil) throws {
         self.suite = suite
         let path = directory + "/manifest.ttl"
-        // Resolving removes `..` segments, as the parser does for the IRIs in the manifest.
-        let rawIRI = RDFParser.defaultBaseIRI(forPath: path)
-        let manifestIRI = IRIResolver(base: rawIRI)?.resolve(rawIRI) ?? rawIRI
+        let manifestIRI = RDFParser.defaultBaseIRI(forPath: path)
         let directoryIRI = String(manifestIRI[...(manifestIRI.lastIndex(of: "/") ?? manifestIRI.startIndex)])
         var bySubject: [Term: [IRI: [Term]]] = [:]
         try RDFParser.parse(fileAtPath: path, format: .turtle, baseIRI: manifestIRI) { triple in
@@ -32,8 +33,12 @@ struct Manifest {
         }
         var tests: [TestCase] = []
         for entry in entries {
-            guard let action = value(entry, Manifest.mf + "action")?.iri?.value,
-                let type = value(entry, RDF.type.value)?.iri?.value else { continue }
+            // SPARQL manifests give some actions as a node with `qt:query` (or `ut:request`).
+            let actionNode = value(entry, Manifest.mf + "action")
+            let actionIRI = actionNode?.iri?.value ?? actionNode.flatMap {
+                value($0, Manifest.qt + "query")?.iri?.value ?? value($0, Manifest.ut + "request")?.iri?.value
+            }
+            guard let action = actionIRI, let type = value(entry, RDF.type.value)?.iri?.value else { continue }
             let name = value(entry, Manifest.mf + "name")?.literal?.lexicalForm
                 ?? String(entry.iri?.value.split(separator: "#").last ?? "")
             let relative = action.hasPrefix(directoryIRI) ? String(action.dropFirst(directoryIRI.count)) : action
@@ -43,7 +48,7 @@ struct Manifest {
                 type: String(type.split(separator: "#").last ?? ""),
                 action: Manifest.path(fromFileIRI: action),
                 result: value(entry, Manifest.mf + "result")?.iri.map { Manifest.path(fromFileIRI: $0.value) },
-                base: (assumedBase ?? "https://w3c.github.io/rdf-tests/rdf/rdf11/\(suite)/") + relative
+                base: (assumedBase ?? testBase ?? "https://w3c.github.io/rdf-tests/rdf/rdf11/\(suite)/") + relative
             ))
         }
         self.tests = tests

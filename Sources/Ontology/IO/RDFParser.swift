@@ -13,7 +13,12 @@ public enum RDFParser {
     /// The base IRI a file gets when none is given: its `file://` URL, as `rapper` does.
     public static func defaultBaseIRI(forPath path: String) -> String {
         var absolute = path
-        if !path.hasPrefix("/") {
+        // The canonical path (no `..`, no symbolic links), since an absolute IRI is taken as
+        // written and `file:///a/../b` would differ from `file:///b`.
+        if let resolved = realpath(path, nil) {
+            absolute = String(cString: resolved)
+            free(resolved)
+        } else if !path.hasPrefix("/") {
             var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
             if getcwd(&buffer, buffer.count) != nil {
                 absolute = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

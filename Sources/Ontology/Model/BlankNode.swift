@@ -7,7 +7,11 @@ public struct BlankNode: Hashable, Comparable, Sendable, CustomStringConvertible
         self.id = id
     }
 
-    public static func < (lhs: BlankNode, rhs: BlankNode) -> Bool { lhs.id < rhs.id }
+    public static func == (lhs: BlankNode, rhs: BlankNode) -> Bool { CodePoints.equal(lhs.id, rhs.id) }
+
+    public func hash(into hasher: inout Hasher) { CodePoints.hash(id, into: &hasher) }
+
+    public static func < (lhs: BlankNode, rhs: BlankNode) -> Bool { CodePoints.less(lhs.id, rhs.id) }
 
     /// The blank node in N-Triples form, `_:label`.
     public var description: String { "_:\(id)" }

@@ -11,7 +11,13 @@ public struct IRI: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.value = value
     }
 
-    public static func < (lhs: IRI, rhs: IRI) -> Bool { lhs.value < rhs.value }
+    /// IRIs are equal when their code points are: `String`'s `==` would also equate canonically
+    /// equivalent strings (NFC and NFD forms), which RDF keeps apart.
+    public static func == (lhs: IRI, rhs: IRI) -> Bool { CodePoints.equal(lhs.value, rhs.value) }
+
+    public func hash(into hasher: inout Hasher) { CodePoints.hash(value, into: &hasher) }
+
+    public static func < (lhs: IRI, rhs: IRI) -> Bool { CodePoints.less(lhs.value, rhs.value) }
 
     /// The IRI in N-Triples form, `<...>`.
     public var description: String { "<\(value)>" }

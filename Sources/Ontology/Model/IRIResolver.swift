@@ -92,9 +92,9 @@ public struct IRIResolver: Sendable {
         let bytes = reference.utf8
         guard let first = bytes.first else { return nil }
         if first == UInt8(ascii: "#") { return storage.withoutFragment + reference }
-        if IRIComponents.schemeEnd(bytes) != nil {
-            return IRIComponents.hasDotSegment(bytes) ? nil : reference
-        }
+        // An absolute IRI is taken as written: RDF syntaxes resolve only relative references,
+        // so `ex://a/./b` stays as it is (RFC 3986 would remove the dot segment).
+        if IRIComponents.schemeEnd(bytes) != nil { return reference }
         if first == UInt8(ascii: "/") || first == UInt8(ascii: "?") { return nil }
         var inFirstSegment = true
         for byte in bytes {

@@ -33,6 +33,17 @@ public struct Literal: Hashable, Sendable, CustomStringConvertible {
         self.language = nil
     }
 
+    /// Literals are equal when lexical forms, datatypes and tags are, code point by code point.
+    public static func == (lhs: Literal, rhs: Literal) -> Bool {
+        lhs.datatype == rhs.datatype && lhs.language == rhs.language && CodePoints.equal(lhs.lexicalForm, rhs.lexicalForm)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        CodePoints.hash(lexicalForm, into: &hasher)
+        hasher.combine(datatype)
+        hasher.combine(language)
+    }
+
     /// Whether the literal is a simple `xsd:string`.
     public var isPlainString: Bool { language == nil && datatype == XSD.string }
 

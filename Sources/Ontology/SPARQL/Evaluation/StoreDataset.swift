@@ -1,0 +1,74 @@
+/// The quad store seen as a SPARQL dataset, through one read snapshot.
+///
+/// Following DESIGN.md §4.2, the default graph of a query is the union of all graphs (the
+/// store's own default graph and every named graph), so that a registration kept in its own
+/// named graph is found without `GRAPH`. Named graphs are the store's named graphs.
+///
+/// ```swift
+/// let result = try store.read { snapshot in
+///     try QueryEvaluator(dataset: StoreDataset(snapshot)).evaluate(query)
+/// }
+/// ```
+public final class StoreDataset: QueryableDataset {
+    private let snapshot: QuadStore.Snapshot
+    private var failure: Error?
+
+    public init(_ snapshot: QuadStore.Snapshot) {
+        self.snapshot = snapshot
+    }
+
+    public func quads(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> AnyIterator<Quad> {
+        guard failure == nil else { return AnyIterator { nil } }
+        let predicateIRI: IRI?
+        if let predicate {
+            guard let iri = predicate.iri else { return AnyIterator { nil } }
+            predicateIRI = iri
+        } else {
+            predicateIRI = nil
+        }
+        let scope: GraphScope
+        switch graphs {
+        case .defaultGraph: scope = .all
+        case .named(let name): scope = .named(name)
+        case .anyNamed: scope = .allNamed
+        }
+        do {
+            let found = try snapshot.quads(subject: subject, predicate: predicateIRI, object: object, in: scope)
+            if case .defaultGraph = graphs {
+                return AnyIterator(found.lazy.map { Quad($0.triple) }.makeIterator())
+            }
+            return AnyIterator(found.makeIterator())
+        } catch {
+            failure = error
+            return AnyIterator { nil }
+        }
+    }
+
+    public func namedGraphs() -> [Term] {
+        do {
+            return try snapshot.namedGraphs()
+        } catch {
+            failure = failure ?? error
+            return []
+        }
+    }
+
+    public func estimatedCount(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> Int {
+        guard let predicateIRI = predicate.map({ $0.iri }) ?? .some(nil) else { return 0 }
+        let scope: GraphScope
+        switch graphs {
+        case .defaultGraph: scope = .all
+        case .named(let name): scope = .named(name)
+        case .anyNamed: scope = .allNamed
+        }
+        do {
+            guard let pattern = try snapshot.encodedPattern(subject: subject, predicate: predicateIRI, object: object, in: scope)
+            else { return 0 }
+            return try snapshot.count(matching: pattern)
+        } catch {
+            return Int.max
+        }
+    }
+
+    public func storageFailure() -> Error? { failure }
+}

@@ -1,0 +1,85 @@
+/// What built-in functions need beyond their arguments: values a query fixes once, and state
+/// carried from one call to the next.
+///
+/// One context serves one query evaluation. The evaluator calls ``beginSolution()`` before
+/// evaluating the expressions of each solution, so that `BNODE("x")` gives the same blank node
+/// throughout one solution and a fresh one in the next (§17.4.2.9).
+struct FunctionContext: Sendable {
+    /// NOW() (§17.4.5.1): one value for the whole query.
+    var now: XSDDateTime
+    /// The base IRI that IRI()/URI() resolve relative references against (§17.4.2.8).
+    var base: IRIResolver?
+    /// BNODE(str) labels already given a blank node in the current solution.
+    var blankNodesOfSolution: [String: BlankNode] = [:]
+    /// The source of fresh blank nodes for BNODE().
+    var blankNodes: BlankNodeGenerator
+    /// The source of RAND(), UUID() and STRUUID().
+    var random: RandomSource
+    /// Compiled REGEX and REPLACE patterns, so that a pattern is compiled once per query
+    /// rather than once per solution.
+    var regexCache = RegexCache()
+
+    /// Makes a context.
+    /// - Parameters:
+    ///   - baseIRI: the query's base IRI; a value without a scheme is ignored.
+    ///   - now: the query's time; the current time by default.
+    ///   - random: the random source; seeded from the system by default.
+    init(baseIRI: String? = nil, now: XSDDateTime = .now(), random: RandomSource = RandomSource(),
+         blankNodes: BlankNodeGenerator = BlankNodeGenerator()) {
+        self.now = now
+        self.base = baseIRI.flatMap { IRIResolver(base: $0) }
+        self.random = random
+        self.blankNodes = blankNodes
+    }
+
+    /// Forgets the BNODE(str) labels of the previous solution.
+    mutating func beginSolution() {
+        if !blankNodesOfSolution.isEmpty { blankNodesOfSolution.removeAll(keepingCapacity: true) }
+    }
+}
+
+/// A small, fast pseudo-random generator (xoshiro256**, Blackman and Vigna), seeded from the
+/// system generator by default or from a fixed seed in tests.
+///
+/// RAND() and UUID() need no cryptographic strength, and a value type with a seed keeps tests
+/// reproducible and the context `Sendable`.
+struct RandomSource: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    /// A generator seeded from `SystemRandomNumberGenerator`.
+    init() {
+        var system = SystemRandomNumberGenerator()
+        self.init(seed: system.next())
+    }
+
+    /// A generator whose sequence depends only on `seed` (expanded with SplitMix64, as the
+    /// xoshiro authors recommend, so that no seed gives the all-zero state).
+    init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (splitMix(), splitMix(), splitMix(), splitMix())
+    }
+
+    mutating func next() -> UInt64 {
+        let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = state.3 << 45 | state.3 >> 19
+        return result
+    }
+
+    /// A double uniformly drawn from [0, 1): the top 53 bits of the next value.
+    mutating func nextUnitDouble() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+}

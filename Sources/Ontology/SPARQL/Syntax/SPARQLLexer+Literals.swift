@@ -1,0 +1,126 @@
+extension SPARQLLexer {
+    // MARK: Strings
+
+    /// A string in any of the four quoting styles, with `index` at the opening quote.
+    mutating func lexString() throws -> String {
+        let open = index
+        guard let quote = byte(at: index) else { throw error("unterminated string", at: index) }
+        let long = byte(at: index + 1) == quote && byte(at: index + 2) == quote
+        index += long ? 3 : 1
+        scratch.removeAll(keepingCapacity: true)
+        while let b = byte(at: index) {
+            if b == quote {
+                if !long {
+                    index += 1
+                    return String(decoding: scratch, as: UTF8.self)
+                }
+                if byte(at: index + 1) == quote && byte(at: index + 2) == quote {
+                    index += 3
+                    return String(decoding: scratch, as: UTF8.self)
+                }
+                scratch.append(b)
+                index += 1
+                continue
+            }
+            switch b {
+            case UInt8(ascii: "\\"):
+                try appendEscape()
+            case 0x0A where !long, 0x0D where !long:
+                throw error("unterminated string (a line break inside a string must be written `\\n`)", at: open)
+            case 0x80...:
+                guard let (_, length) = TurtleCharacters.decodeScalar(bytes, at: index) else {
+                    throw error("invalid UTF-8", at: index)
+                }
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<(index + length)]))
+                index += length
+            default:
+                scratch.append(b)
+                index += 1
+            }
+        }
+        throw error("unterminated string", at: open)
+    }
+
+    /// Decodes `ECHAR` or `UCHAR` at `index` into `scratch` and moves past it.
+    private mutating func appendEscape() throws {
+        let value: UInt8
+        switch byte(at: index + 1) {
+        case UInt8(ascii: "t"): value = 0x09
+        case UInt8(ascii: "b"): value = 0x08
+        case UInt8(ascii: "n"): value = 0x0A
+        case UInt8(ascii: "r"): value = 0x0D
+        case UInt8(ascii: "f"): value = 0x0C
+        case UInt8(ascii: "\""): value = 0x22
+        case UInt8(ascii: "'"): value = 0x27
+        case UInt8(ascii: "\\"): value = 0x5C
+        case UInt8(ascii: "u"), UInt8(ascii: "U"):
+            let (scalar, length) = try unicodeEscape(at: index)
+            TurtleCharacters.appendUTF8(scalar, to: &scratch)
+            index += length
+            return
+        default:
+            throw error("invalid escape \(excerpt(at: index, limit: 2)) in a string", at: index)
+        }
+        scratch.append(value)
+        index += 2
+    }
+
+    // MARK: Language tags and numbers
+
+    /// `LANGTAG`: `@` followed by `[a-zA-Z]+ ('-' [a-zA-Z0-9]+)*`; returns the tag.
+    mutating func lexLanguageTag() throws -> String {
+        let at = index
+        index += 1
+        let start = index
+        while let b = byte(at: index), TurtleCharacters.isLetter(b) { index += 1 }
+        guard index > start else {
+            throw error("expected a language tag after `@`, found \(excerpt(at: index))", at: at)
+        }
+        while byte(at: index) == UInt8(ascii: "-") {
+            var k = index + 1
+            while let b = byte(at: k), TurtleCharacters.isLetter(b) || TurtleCharacters.isDigit(b) { k += 1 }
+            guard k > index + 1 else { throw error("invalid language tag \(excerpt(at: at))", at: at) }
+            index = k
+        }
+        return text(start..<index)
+    }
+
+    /// `INTEGER`, `DECIMAL` or `DOUBLE`, with an optional sign.
+    mutating func lexNumber() throws -> SPARQLToken {
+        let start = index
+        if let sign = byte(at: index), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        skipDigits()
+        let integerDigits = index - integerStart
+        var isDecimal = false
+        if byte(at: index) == UInt8(ascii: "."), let after = byte(at: index + 1), TurtleCharacters.isDigit(after) {
+            index += 1
+            skipDigits()
+            isDecimal = true
+        } else if integerDigits > 0, byte(at: index) == UInt8(ascii: "."), exponentLength(at: index + 1) > 0 {
+            index += 1  // `1.e5` is a double
+        } else if integerDigits == 0 {
+            throw error("invalid number \(excerpt(at: start))", at: start)
+        }
+        let exponent = exponentLength(at: index)
+        if exponent > 0 {
+            index += exponent
+            return .double(text(start..<index))
+        }
+        return isDecimal ? .decimal(text(start..<index)) : .integer(text(start..<index))
+    }
+
+    private mutating func skipDigits() {
+        while let b = byte(at: index), TurtleCharacters.isDigit(b) { index += 1 }
+    }
+
+    /// The length of `[eE] [+-]? [0-9]+` at `offset`, or 0.
+    private func exponentLength(at offset: Int) -> Int {
+        guard let e = byte(at: offset), e | 0x20 == UInt8(ascii: "e") else { return 0 }
+        var k = offset + 1
+        if let sign = byte(at: k), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { k += 1 }
+        let digits = k
+        while let b = byte(at: k), TurtleCharacters.isDigit(b) { k += 1 }
+        return k > digits ? k - offset : 0
+    }
+}

@@ -1,0 +1,7 @@
+/// A `{ SELECT … }` inside a group.
+struct SubSelectSyntax: Sendable {
+    var select: SelectClauseSyntax
+    var body: GroupSyntax
+    var modifiers: SolutionModifierSyntax
+    var values: ValuesSyntax?
+}
