@@ -17,7 +17,7 @@ struct Registryd: AsyncParsableCommand {
             for binding decisions. This build provides the RDF tools; the daemon follows.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Import.self, Convert.self]
+        subcommands: [Serve.self, Import.self, Query.self, Update.self, Convert.self]
     )
 
     /// Runs the chosen command. A ``CommandFailure`` is printed as one line on standard error

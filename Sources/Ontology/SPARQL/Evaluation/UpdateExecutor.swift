@@ -28,6 +28,7 @@ public struct UpdateExecutor {
         var working = dataset
         for operation in update.operations {
             try apply(operation, to: &working, baseIRI: update.baseIRI)
+            if let failure = working.storageFailure() { throw failure }
         }
         dataset = working
     }
@@ -54,9 +55,11 @@ public struct UpdateExecutor {
             } catch where silent {
                 return
             }
-        case .clear(let target, _):
+        case .clear(let target, let silent):
+            try requireGraph(target, in: dataset, silent: silent)
             for graph in graphs(target, in: dataset) { clear(graph, in: &dataset) }
-        case .drop(let target, _):
+        case .drop(let target, let silent):
+            try requireGraph(target, in: dataset, silent: silent)
             for graph in graphs(target, in: dataset) {
                 if let graph { dataset.dropGraph(graph) } else { dataset.clearDefaultGraph() }
             }
@@ -129,6 +132,12 @@ public struct UpdateExecutor {
             graph = name
         }
         return Quad(subject, predicate, object, graph: graph)
+    }
+
+    /// CLEAR and DROP of a named graph the store does not have fail, unless SILENT (§3.2.2).
+    private func requireGraph(_ target: GraphTarget, in dataset: some QueryableDataset, silent: Bool) throws {
+        guard case .graph(let iri) = target, !silent, !dataset.namedGraphs().contains(.iri(iri)) else { return }
+        throw OntologyError(.sparqlUpdate, "graph <\(iri.value)> does not exist")
     }
 
     /// The graphs a CLEAR or DROP names: nil stands for the default graph.

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Ontology
+
+/// `registryd query`: run a SPARQL query against the store.
+struct Query: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a SPARQL 1.1 query against the store.",
+        discussion: """
+            The default graph is the union of all graphs. SELECT and ASK results are printed as a \
+            table unless --format says otherwise; CONSTRUCT and DESCRIBE results as Turtle.
+
+            Examples:
+              registryd query 'SELECT ?s WHERE { ?s a <http://www.w3.org/ns/sosa/Sensor> }'
+              registryd query --format json 'ASK { ?s ?p ?o }'
+            """
+    )
+
+    @Argument(help: "The SPARQL query.")
+    var query: String
+
+    @Option(help: "Output format: table, json, xml, csv, tsv (solutions); turtle, ntriples, rdfxml (graphs).")
+    var format: OutputFormat = .table
+
+    @Option(help: "Give up after this many seconds.")
+    var timeout: Int = 30
+
+    @OptionGroup var storage: DataDirectoryOptions
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json, xml, csv, tsv, turtle, ntriples, rdfxml
+
+        var syntax: ResultRenderer.Syntax {
+            switch self {
+            case .table: return .table
+            case .json: return .results(.json)
+            case .xml: return .results(.xml)
+            case .csv: return .results(.csv)
+            case .tsv: return .results(.tsv)
+            case .turtle: return .graph(.turtle)
+            case .ntriples: return .graph(.nTriples)
+            case .rdfxml: return .graph(.rdfXML)
+            }
+        }
+    }
+
+    func run() throws {
+        let parsed: Ontology.Query
+        do {
+            parsed = try SPARQLParser().parseQuery(query)
+        } catch let error as OntologyError {
+            throw CommandFailure("query:\(error)")
+        }
+        let store = try StoreAccess.open(storage.data)
+        defer { store.close() }
+        let limits = EvaluationLimits(timeout: .seconds(timeout))
+        do {
+            let result = try store.read { snapshot in
+                try QueryEvaluator(dataset: StoreDataset(snapshot), limits: limits).evaluate(parsed)
+            }
+            let prefixes = parsed.prefixes.sorted { $0.key < $1.key }.map { (prefix: $0.key, iri: $0.value) }
+            try ResultRenderer.write(result, as: format.syntax, prefixes: prefixes, to: ByteOutput(fileDescriptor: 1))
+        } catch let error as OntologyError {
+            throw CommandFailure("\(error.code): \(error.message)")
+        }
+    }
+}
+
+/// Opening the store for a command, with a one-line error.
+enum StoreAccess {
+    static func open(_ directory: String) throws -> QuadStore {
+        do {
+            return try QuadStore(directory: directory)
+        } catch let error as OntologyError where error.code == .storeLocked {
+            throw CommandFailure("\(directory): the store is in use by another process (is `registryd serve` running?)")
+        } catch {
+            throw CommandFailure("\(directory): \(error)")
+        }
+    }
+}
