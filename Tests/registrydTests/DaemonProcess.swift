@@ -7,10 +7,14 @@ final class DaemonProcess {
     private(set) var port = 0
     private let output = Pipe()
 
-    init(arguments: [String] = []) throws {
-        dataDirectory = NSTemporaryDirectory() + "registryd-e2e-\(UUID().uuidString)"
+    private let ownsData: Bool
+
+    /// Starts a daemon on a free port; on a new data directory unless one is given.
+    init(dataDirectory: String? = nil, arguments: [String] = []) throws {
+        self.ownsData = dataDirectory == nil
+        self.dataDirectory = dataDirectory ?? NSTemporaryDirectory() + "registryd-e2e-\(UUID().uuidString)"
         process.executableURL = RegistrydBinary.productsDirectory.appendingPathComponent("registryd")
-        process.arguments = ["serve", "--port", "0", "--data", dataDirectory, "--log-level", "warning"] + arguments
+        process.arguments = ["serve", "--port", "0", "--data", self.dataDirectory, "--log-level", "warning"] + arguments
         process.standardOutput = output
         try process.run()
         port = try waitForPort()
@@ -55,7 +59,7 @@ final class DaemonProcess {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        try? FileManager.default.removeItem(atPath: dataDirectory)
+        if ownsData { try? FileManager.default.removeItem(atPath: dataDirectory) }
     }
 }
 

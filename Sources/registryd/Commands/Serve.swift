@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Ontology
 
 #if canImport(Glibc)
 import Glibc
@@ -44,8 +45,10 @@ struct Serve: AsyncParsableCommand {
         settings.port = port
         settings.dataDirectory = data
         settings.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let store = try StoreAccess.open(data)
+        defer { store.close() }
         let host = self.host
-        let app = buildApplication(settings) { port in
+        let app = buildApplication(settings, store: store) { port in
             writeToStandardOutput("registryd listening on http://\(host):\(port)\n")
         }
         try await app.runService()

@@ -28,8 +28,10 @@ extension APIError {
     init(_ error: OntologyError) {
         let status: HTTPResponse.Status
         switch error.code {
-        case .io: status = .internalServerError
+        case .io, .storage, .storeSchema, .storeClosed, .storeMisuse: status = .internalServerError
+        case .storeLocked, .sparqlTimeout: status = .serviceUnavailable
         case .rdfxmlEntityLimit, .rdfxmlDepthLimit: status = .contentTooLarge
+        case .sparqlUnsupported: status = .notImplemented
         default: status = .badRequest
         }
         self.init(status, code: error.code.rawValue, error.description)

@@ -1,0 +1,73 @@
+import Hummingbird
+import Ontology
+
+/// Picks a response syntax from an `Accept` header (RFC 9110 §12.5.1, quality values honoured;
+/// ties go to the server's order).
+enum ContentNegotiation {
+    /// The syntaxes offered for SELECT and ASK results, the first being the default.
+    static let solutions: [(String, ResultRenderer.Syntax)] = [
+        ("application/sparql-results+json", .results(.json)),
+        ("application/sparql-results+xml", .results(.xml)),
+        ("text/csv", .results(.csv)),
+        ("text/tab-separated-values", .results(.tsv)),
+        ("application/json", .results(.json)),
+        ("application/xml", .results(.xml)),
+    ]
+
+    /// The syntaxes offered for graphs (CONSTRUCT, DESCRIBE, the Graph Store), the first being the default.
+    static let graphs: [(String, ResultRenderer.Syntax)] = [
+        ("text/turtle", .graph(.turtle)),
+        ("application/n-triples", .graph(.nTriples)),
+        ("application/rdf+xml", .graph(.rdfXML)),
+        ("text/plain", .graph(.nTriples)),
+        ("application/x-turtle", .graph(.turtle)),
+    ]
+
+    /// The best offer for the header, or nil when the client accepts none (406).
+    static func choose(_ accept: String?, from offers: [(String, ResultRenderer.Syntax)]) -> (String, ResultRenderer.Syntax)? {
+        guard let accept, !accept.trimmingCharacters(" ").isEmpty else { return offers.first }
+        var best: (quality: Double, index: Int)?
+        for range in accept.split(separator: ",") {
+            let parts = range.split(separator: ";").map { $0.trimmingCharacters(" ").lowercased() }
+            guard let type = parts.first else { continue }
+            var quality = 1.0
+            for parameter in parts.dropFirst() where parameter.hasPrefix("q=") {
+                quality = Double(parameter.dropFirst(2)) ?? 0
+            }
+            guard quality > 0 else { continue }
+            for (index, offer) in offers.enumerated() where matches(type, offer.0) {
+                if let current = best, quality < current.quality || (quality == current.quality && index >= current.index) {
+                    continue
+                }
+                best = (quality, index)
+            }
+        }
+        return best.map { offers[$0.index] }
+    }
+
+    private static func matches(_ range: String, _ type: String) -> Bool {
+        if range == "*/*" || range == type { return true }
+        if range.hasSuffix("/*") { return type.hasPrefix(range.dropLast()) }
+        return false
+    }
+
+    /// The RDF format a request body's `Content-Type` names.
+    static func rdfFormat(_ contentType: String?) -> RDFFormat? {
+        let type = contentType?.split(separator: ";").first?.trimmingCharacters(" ").lowercased() ?? ""
+        switch type {
+        case "text/turtle", "application/x-turtle": return .turtle
+        case "application/n-triples", "text/plain": return .nTriples
+        case "application/rdf+xml", "application/xml", "text/xml": return .rdfXML
+        default: return nil
+        }
+    }
+}
+
+extension StringProtocol {
+    func trimmingCharacters(_ set: String) -> String {
+        var slice = Substring(self)
+        while let first = slice.first, set.contains(first) { slice.removeFirst() }
+        while let last = slice.last, set.contains(last) { slice.removeLast() }
+        return String(slice)
+    }
+}

@@ -1,0 +1,90 @@
+import Hummingbird
+import Ontology
+
+/// The SPARQL 1.1 Protocol: queries at `/sparql` (GET `?query=`, POST `application/sparql-query`
+/// or a form), updates at `/update` (POST `application/sparql-update` or a form).
+///
+/// Queries read one snapshot of the store; updates run in one write transaction, so a failing
+/// request changes nothing. Both run off the event loop, on the store's own threads.
+struct SPARQLController<Context: RequestContext> {
+    let store: QuadStore
+    let settings: ServerSettings
+
+    func addRoutes(to router: Router<Context>) {
+        router.get("sparql") { request, context in try await query(request, context) }
+        router.post("sparql") { request, context in try await query(request, context) }
+        router.post("update") { request, context in try await update(request, context) }
+    }
+
+    /// The protocol's parameters, from the URL and (for POST) the body.
+    private func parameters(_ request: inout Request, _ context: Context, bodyParameter: String,
+                            bodyType: String) async throws -> [(name: String, value: String)] {
+        var parameters = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        guard request.method == .post else { return parameters }
+        let body = try await request.collectBody(upTo: settings.maxUploadSize)
+        let text = String(buffer: body)
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(" ").lowercased() ?? ""
+        switch type {
+        case bodyType:
+            parameters.append((bodyParameter, text))
+        case "application/x-www-form-urlencoded":
+            parameters += FormEncoding.decode(Substring(text))
+        default:
+            throw APIError(.unsupportedMediaType, code: "request.media_type",
+                           "send the request as \(bodyType) or application/x-www-form-urlencoded, not `\(type)`")
+        }
+        return parameters
+    }
+
+    private func query(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let parameters = try await parameters(&request, context, bodyParameter: "query", bodyType: "application/sparql-query")
+        let texts = parameters.filter { $0.name == "query" }.map(\.value)
+        guard texts.count == 1, let text = texts.first else {
+            throw APIError(.badRequest, code: "request.query", "give exactly one `query` parameter")
+        }
+        var parsed = try SPARQLParser().parseQuery(text)
+        // default-graph-uri and named-graph-uri override the query's FROM clauses (§2.1.4).
+        let defaults = parameters.filter { $0.name == "default-graph-uri" }.map { IRI($0.value) }
+        let named = parameters.filter { $0.name == "named-graph-uri" }.map { IRI($0.value) }
+        if !defaults.isEmpty || !named.isEmpty {
+            parsed.dataset = QueryDataset(defaultGraphs: defaults, namedGraphs: named)
+        }
+        let offers: [(String, ResultRenderer.Syntax)]
+        switch parsed.form {
+        case .select, .ask: offers = ContentNegotiation.solutions
+        case .construct, .describe: offers = ContentNegotiation.graphs
+        }
+        guard let (mediaType, syntax) = ContentNegotiation.choose(request.headers[.accept], from: offers) else {
+            throw APIError(.notAcceptable, code: "request.not_acceptable",
+                           "this query's results are available as " + offers.map(\.0).joined(separator: ", "))
+        }
+        let limits = EvaluationLimits(timeout: settings.queryTimeout, maxResults: settings.maxResults)
+        let query = parsed
+        let result = try await store.read { snapshot in
+            try QueryEvaluator(dataset: StoreDataset(snapshot), limits: limits).evaluate(query)
+        }
+        let output = ByteOutput()
+        let prefixes = query.prefixes.sorted { $0.key < $1.key }.map { (prefix: $0.key, iri: $0.value) }
+        try ResultRenderer.write(result, as: syntax, prefixes: prefixes, to: output)
+        var headers = HTTPFields()
+        headers[.contentType] = mediaType + (mediaType.hasPrefix("text/") ? "; charset=utf-8" : "")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output.buffer)))
+    }
+
+    private func update(_ request: Request, _ context: Context) async throws -> Response {
+        var request = request
+        let parameters = try await parameters(&request, context, bodyParameter: "update", bodyType: "application/sparql-update")
+        let texts = parameters.filter { $0.name == "update" }.map(\.value)
+        guard texts.count == 1, let text = texts.first else {
+            throw APIError(.badRequest, code: "request.update", "give exactly one `update` parameter")
+        }
+        let update = try SPARQLParser().parseUpdate(text)
+        let limits = EvaluationLimits(timeout: settings.queryTimeout)
+        try await store.write { transaction in
+            var dataset = StoreUpdateDataset(transaction)
+            try UpdateExecutor(limits: limits).execute(update, on: &dataset)
+        }
+        return Response(status: .noContent)
+    }
+}
