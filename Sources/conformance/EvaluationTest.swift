@@ -45,8 +45,11 @@ struct EvaluationTest {
         func value(_ subject: Term, _ predicate: String) -> Term? { values(subject, predicate).first }
         func file(_ term: Term?) -> String? { term?.iri.map { Manifest.path(fromFileIRI: $0.value) } }
 
+        // The manifest is usually `<>`, but some describe themselves with a blank node.
+        let manifestNode = index.first { $0.value[RDF.type]?.contains(.iri(IRI(mf + "Manifest"))) == true
+            && $0.value[IRI(mf + "entries")] != nil }?.key ?? .iri(IRI(manifestIRI))
         var entries: [Term] = []
-        var cell = value(.iri(IRI(manifestIRI)), mf + "entries")
+        var cell = value(manifestNode, mf + "entries")
         while let current = cell, current != .iri(RDF.nil) {
             if let first = value(current, RDF.first.value) { entries.append(first) }
             cell = value(current, RDF.rest.value)

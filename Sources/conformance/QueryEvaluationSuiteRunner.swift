@@ -23,7 +23,7 @@ struct QueryEvaluationSuiteRunner {
             guard let resultPath = test.result else { return nil }
             if resultPath.hasSuffix(".csv") { return compareCSV(result, expectedAt: resultPath) }
             let expected = try ExpectedResultsReader.read(resultPath)
-            return compare(result, expected, lax: test.laxCardinality, floatingPointByValue: resultPath.hasSuffix(".tsv"))
+            return compare(result, expected, lax: test.laxCardinality)
         } catch {
             return "error: \(error)"
         }
@@ -53,7 +53,7 @@ struct QueryEvaluationSuiteRunner {
         }
     }
 
-    private func compare(_ result: QueryResult, _ expected: ExpectedResult, lax: Bool, floatingPointByValue: Bool) -> String? {
+    private func compare(_ result: QueryResult, _ expected: ExpectedResult, lax: Bool) -> String? {
         switch (result, expected) {
         case (.boolean(let actual), .boolean(let wanted)):
             return actual == wanted ? nil : "ASK gave \(actual), expected \(wanted)"
@@ -67,10 +67,8 @@ struct QueryEvaluationSuiteRunner {
                 for (variable, value) in zip(variables, row) { if let value { bindings[variable.name] = value } }
                 return bindings
             })
-            if floatingPointByValue {
-                actual = actual.normalizingFloatingPoint
-                wanted = wanted.normalizingFloatingPoint
-            }
+            actual = actual.canonicalized
+            wanted = wanted.canonicalized
             if lax ? actual.distinct.matches(wanted.distinct) : actual.matches(wanted) { return nil }
             return "solutions differ: got \(actual.rows.count) rows \(actual.summary)\n      expected \(wanted.rows.count) rows \(wanted.summary)"
         default:

@@ -36,17 +36,11 @@ struct ResultTable {
         return GraphIsomorphism.areIsomorphic(asGraph(ordered: ordered), other.asGraph(ordered: ordered))
     }
 
-    /// The table with `xsd:double` and `xsd:float` literals in one lexical form per value, for
-    /// formats (TSV) whose writers may use any form of a number.
-    var normalizingFloatingPoint: ResultTable {
+    /// The table with every number, boolean and dateTime in its canonical lexical form: the
+    /// W3C results write one value in several forms (`"2.0"` and `"2"` for decimals).
+    var canonicalized: ResultTable {
         var copy = self
-        copy.rows = rows.map { row in
-            row.mapValues { term in
-                guard case .literal(let literal) = term, literal.datatype == XSD.double || literal.datatype.value.hasSuffix("#float"),
-                    let value = Double(literal.lexicalForm) else { return term }
-                return .literal(Literal(String(value), datatype: literal.datatype))
-            }
-        }
+        copy.rows = rows.map { row in row.mapValues(\.canonicalized) }
         return copy
     }
 

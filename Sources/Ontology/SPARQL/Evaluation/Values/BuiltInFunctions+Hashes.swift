@@ -1,4 +1,4 @@
-/// Hash functions (§17.4.6) and UUIDs (§17.4.2.11-12).
+/// Hash functions (§17.4.6) and UUIDs (§17.4.2.12-13).
 extension BuiltInFunctions {
     /// MD5, SHA1, SHA256, SHA384, SHA512 of the UTF-8 bytes of a simple literal, as lowercase
     /// hex in a simple literal (a language-tagged argument is an error, as the spec allows

@@ -94,7 +94,7 @@ extension BuiltInFunctions {
         return value - lower >= 0.5 ? lower + 1 : lower
     }
 
-    /// STRBEFORE (§17.4.3.7): the part of the first string before the first occurrence of the
+    /// STRBEFORE (§17.4.3.9): the part of the first string before the first occurrence of the
     /// second, with the first string's tag; `""` (simple) when the second does not occur.
     static func strBefore(_ args: Arguments) throws -> Term {
         let (text, pattern, language) = try compatibleArguments(args)
@@ -103,7 +103,7 @@ extension BuiltInFunctions {
         return string(String(decoding: bytes[..<range.lowerBound], as: UTF8.self), language: language)
     }
 
-    /// STRAFTER (§17.4.3.8): the part of the first string after the first occurrence of the
+    /// STRAFTER (§17.4.3.10): the part of the first string after the first occurrence of the
     /// second, with the first string's tag; `""` (simple) when the second does not occur.
     static func strAfter(_ args: Arguments) throws -> Term {
         let (text, pattern, language) = try compatibleArguments(args)

@@ -19,7 +19,7 @@ enum BuiltInFunctions {
         guard function.arity.contains(arguments.count) else {
             let range = function.arity
             let expected = range.upperBound == Int.max ? "at least \(range.lowerBound)"
-                : (range.count == 1 ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)")
+                : (range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)")
             throw ExpressionError.arity(function.rawValue, expected: expected, got: arguments.count)
         }
         let args = Arguments(function: function.rawValue, terms: arguments)
@@ -118,7 +118,7 @@ enum BuiltInFunctions {
         return .blankNode(node)
     }
 
-    /// STRDT (§17.4.3.11): a literal with the lexical form of a simple literal and the given
+    /// STRDT (§17.4.2.10): a literal with the lexical form of a simple literal and the given
     /// datatype IRI. An error when the first argument has a language tag or a datatype other
     /// than `xsd:string`, or the datatype is `rdf:langString` (which needs a tag).
     static func strDatatype(_ args: Arguments) throws -> Term {
@@ -129,7 +129,7 @@ enum BuiltInFunctions {
         return .literal(Literal(lexicalForm, datatype: datatype))
     }
 
-    /// STRLANG (§17.4.3.12): a literal with the lexical form of a simple literal and a language
+    /// STRLANG (§17.4.2.11): a literal with the lexical form of a simple literal and a language
     /// tag, which must be well formed (BCP 47 shape). An error when the first argument already
     /// has a tag or a datatype other than `xsd:string`.
     static func strLang(_ args: Arguments) throws -> Term {
@@ -153,44 +153,46 @@ enum BuiltInFunctions {
     }
 }
 
-/// The arguments of one call, with checked access: every argument comes from user data, so no
-/// index or kind is assumed.
-struct Arguments {
-    let function: String
-    let terms: [Term]
+extension BuiltInFunctions {
+    /// The arguments of one call, with checked access: every argument comes from user data, so no
+    /// index or kind is assumed.
+    struct Arguments {
+        let function: String
+        let terms: [Term]
 
-    var count: Int { terms.count }
+        var count: Int { terms.count }
 
-    /// The argument at `index`.
-    func at(_ index: Int) throws -> Term {
-        guard terms.indices.contains(index) else {
-            throw ExpressionError(reason: "\(function) is missing argument \(index + 1)")
+        /// The argument at `index`.
+        func at(_ index: Int) throws -> Term {
+            guard terms.indices.contains(index) else {
+                throw ExpressionError(reason: "\(function) is missing argument \(index + 1)")
+            }
+            return terms[index]
         }
-        return terms[index]
-    }
 
-    /// A simple literal (`xsd:string`, no language tag): SPARQL's "simple literal" arguments.
-    func simpleString(_ index: Int) throws -> String {
-        let term = try at(index)
-        guard case .literal(let literal) = term, literal.isPlainString else {
-            throw ExpressionError.typeError(function, term)
+        /// A simple literal (`xsd:string`, no language tag): SPARQL's "simple literal" arguments.
+        func simpleString(_ index: Int) throws -> String {
+            let term = try at(index)
+            guard case .literal(let literal) = term, literal.isPlainString else {
+                throw ExpressionError.typeError(function, term)
+            }
+            return literal.lexicalForm
         }
-        return literal.lexicalForm
-    }
 
-    /// A string literal (§17.1: a simple literal or a language-tagged one), with its tag.
-    func stringLiteral(_ index: Int) throws -> (value: String, language: String?) {
-        let term = try at(index)
-        guard case .literal(let literal) = term,
-            literal.isPlainString || (literal.language != nil && literal.datatype == RDF.langString)
-        else {
-            throw ExpressionError.typeError(function, term)
+        /// A string literal (§17.1: a simple literal or a language-tagged one), with its tag.
+        func stringLiteral(_ index: Int) throws -> (value: String, language: String?) {
+            let term = try at(index)
+            guard case .literal(let literal) = term,
+                literal.isPlainString || (literal.language != nil && literal.datatype == RDF.langString)
+            else {
+                throw ExpressionError.typeError(function, term)
+            }
+            return (literal.lexicalForm, literal.language)
         }
-        return (literal.lexicalForm, literal.language)
-    }
 
-    /// A valid number.
-    func number(_ index: Int) throws -> NumericValue {
-        try TermValues.number(at(index), for: function)
+        /// A valid number.
+        func number(_ index: Int) throws -> NumericValue {
+            try TermValues.number(at(index), for: function)
+        }
     }
 }

@@ -80,8 +80,8 @@ extension TermValues {
     }
 
     private static func orderNumbers(_ p: NumericValue, _ q: NumericValue) -> Int {
-        let pNaN = p.doubleValue.isNaN
-        let qNaN = q.doubleValue.isNaN
+        let pNaN = p.isNaN
+        let qNaN = q.isNaN
         if pNaN || qNaN {
             if pNaN && qNaN { return 0 }
             return pNaN ? -1 : 1

@@ -63,24 +63,15 @@ enum TermValues {
         return value
     }
 
-    /// RDF term identity (sameTerm, §17.4.1.8), comparing strings by code point.
-    ///
-    /// Swift's `String ==` treats canonically equivalent strings (`"é"` and `"e\u{301}"`) as
-    /// equal; RDF terms with those lexical forms are different terms, so this compares UTF-8.
+    /// RDF term identity (sameTerm, §17.4.1.8): the model's `==`, which compares lexical forms,
+    /// IRIs and labels code point by code point (not by Swift's canonical equivalence).
     static func sameTerm(_ a: Term, _ b: Term) -> Bool {
-        switch (a, b) {
-        case (.iri(let x), .iri(let y)): return sameText(x.value, y.value)
-        case (.blankNode(let x), .blankNode(let y)): return sameText(x.id, y.id)
-        case (.literal(let x), .literal(let y)):
-            return sameText(x.lexicalForm, y.lexicalForm) && sameText(x.datatype.value, y.datatype.value)
-                && x.language == y.language
-        default: return false
-        }
+        a == b
     }
 
     /// Code point equality of two strings.
     static func sameText(_ a: String, _ b: String) -> Bool {
-        a.utf8.elementsEqual(b.utf8)
+        CodePoints.equal(a, b)
     }
 
     /// Code point order of two strings (-1, 0, 1): XPath's default collation, and the order

@@ -7,8 +7,9 @@
 /// reports as an expression error (XPath `FOAR0002`).
 ///
 /// ```swift
-/// let sum = XSDDecimal("1.1")!.adding(XSDDecimal("2.2")!)   // 3.3
-/// sum?.description                                           // "3.3"
+/// if let a = XSDDecimal("1.1"), let b = XSDDecimal("2.2") {
+///     a.adding(b)?.description   // "3.3"
+/// }
 /// ```
 struct XSDDecimal: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The value times 10^18.
