@@ -24,6 +24,9 @@ struct Query: ParsableCommand {
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 30
 
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the query this many more times after the first and print the median time to standard error (for benchmarks).", visibility: .hidden))
+    var repetitions: Int = 0
+
     @OptionGroup var storage: DataDirectoryOptions
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -54,8 +57,21 @@ struct Query: ParsableCommand {
         defer { store.close() }
         let limits = EvaluationLimits(timeout: .seconds(timeout))
         do {
-            let result = try store.read { snapshot in
-                try QueryEvaluator(dataset: StoreDataset(snapshot), limits: limits).evaluate(parsed)
+            var timings: [Duration] = []
+            var result = QueryResult.boolean(false)
+            for _ in 0...max(0, repetitions) {
+                let start = ContinuousClock.now
+                result = try store.read { snapshot in
+                    try QueryEvaluator(dataset: StoreDataset(snapshot), limits: limits).evaluate(parsed)
+                }
+                timings.append(ContinuousClock.now - start)
+            }
+            if repetitions > 0 {
+                // The first run warms the caches; the median of the others is reported.
+                let sorted = timings.dropFirst().sorted()
+                let median = sorted[sorted.count / 2]
+                let milliseconds = Double(median.components.seconds) * 1000 + Double(median.components.attoseconds) / 1e15
+                writeToStandardError("median \(milliseconds) ms over \(sorted.count) runs\n")
             }
             let prefixes = parsed.prefixes.sorted { $0.key < $1.key }.map { (prefix: $0.key, iri: $0.value) }
             try ResultRenderer.write(result, as: format.syntax, prefixes: prefixes, to: ByteOutput(fileDescriptor: 1))

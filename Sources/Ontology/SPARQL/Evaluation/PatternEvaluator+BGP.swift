@@ -2,7 +2,20 @@
 extension PatternEvaluator {
     func evaluateBGP(_ triples: [TriplePattern], graph: GraphSelector, input: Solution) -> AnyIterator<Solution> {
         var result = AnyIterator([input].makeIterator())
-        for triple in plan(triples, input: input, graph: graph) {
+        // A nested-loop join evaluates the same pattern once per outer row: plan it once per
+        // set of bound variables, from the query's constants alone, and reuse the order.
+        let bound = input.values.indices.filter { input.values[$0] != nil }
+        let key = PlanKey(triples: triples, bound: bound, graph: graph)
+        let ordered: [TriplePattern]
+        if let cached = plans[key] {
+            ordered = cached
+        } else {
+            var constantsOnly = input
+            for index in constantsOnly.values.indices { constantsOnly.values[index] = nil }
+            ordered = plan(triples, input: constantsOnly, bound: Set(bound.map { slots.variables[$0] }), graph: graph)
+            plans[key] = ordered
+        }
+        for triple in ordered {
             result = flatMap(result) { [self] solution in match(triple, solution, graph: graph) }
         }
         return result
@@ -11,10 +24,9 @@ extension PatternEvaluator {
     /// Orders the patterns greedily: next comes the cheapest pattern connected to what is
     /// already bound, cheapness being the dataset's estimate for its constants, divided for
     /// each position a variable bound earlier will fix.
-    func plan(_ triples: [TriplePattern], input: Solution, graph: GraphSelector) -> [TriplePattern] {
+    func plan(_ triples: [TriplePattern], input: Solution, bound: Set<Variable>, graph: GraphSelector) -> [TriplePattern] {
         guard triples.count > 1 else { return triples }
-        var bound = Set<Variable>()
-        for (variable, slot) in slots.slots where input[slot] != nil { bound.insert(variable) }
+        var bound = bound
         let estimates = triples.map { triple -> Int in
             let constant = { (position: TermPattern) -> Term? in
                 if let term = position.term { return term }

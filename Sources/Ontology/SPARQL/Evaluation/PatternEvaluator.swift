@@ -12,6 +12,14 @@ final class PatternEvaluator {
     var functions: FunctionContext
     private(set) var failure: Error?
     private var steps = 0
+    /// Join orders already worked out (see `evaluateBGP`).
+    var plans: [PlanKey: [TriplePattern]] = [:]
+
+    struct PlanKey: Hashable {
+        let triples: [TriplePattern]
+        let bound: [Int]
+        let graph: GraphSelector
+    }
 
     init(dataset: any QueryableDataset, slots: VariableSlots, limits: EvaluationLimits, functions: FunctionContext) {
         self.dataset = dataset
