@@ -1,0 +1,82 @@
+"""End-to-end: standard Python SPARQL clients (SPARQLWrapper, rdflib's SPARQLStore) against a
+real `registryd serve` on a loopback port. Prints `sparql-clients: N passed, N failed`.
+
+    python3 Tests/e2e/sparql_clients.py .build/debug/registryd
+"""
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
+import rdflib
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+binary = sys.argv[1]
+data = tempfile.mkdtemp(prefix="registryd-clients-")
+daemon = subprocess.Popen([binary, "serve", "--port", "0", "--data", data, "--log-level", "warning"],
+                          stdout=subprocess.PIPE, text=True)
+passed, failed = 0, 0
+
+
+def check(name, condition, detail=""):
+    global passed, failed
+    if condition:
+        passed += 1
+    else:
+        failed += 1
+        print(f"FAIL {name} {detail}")
+
+
+try:
+    line = daemon.stdout.readline()
+    port = int(re.search(r":(\d+)\s*$", line).group(1))
+    base = f"http://127.0.0.1:{port}"
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+
+    update = SPARQLWrapper(f"{base}/sparql", updateEndpoint=f"{base}/update")
+    update.setMethod(POST)
+    update.setQuery("""
+        PREFIX sosa: <http://www.w3.org/ns/sosa/>
+        INSERT DATA { <http://example.org/t1> a sosa:Sensor ; sosa:observes <http://example.org/temperature> .
+                      <http://example.org/t2> a sosa:Sensor ; sosa:observes <http://example.org/humidity> . }""")
+    update.query()
+
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery("SELECT ?s ?p WHERE { ?s <http://www.w3.org/ns/sosa/observes> ?p } ORDER BY ?s")
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    check("SPARQLWrapper SELECT (GET, JSON)", [r["s"]["value"] for r in rows] == ["http://example.org/t1", "http://example.org/t2"], rows)
+
+    client.setMethod(POST)
+    client.setQuery("ASK { <http://example.org/t1> a <http://www.w3.org/ns/sosa/Sensor> }")
+    check("SPARQLWrapper ASK (POST)", client.query().convert()["boolean"] is True)
+
+    client.setMethod("GET")
+    client.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    client.setReturnFormat(TURTLE)
+    graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+    check("SPARQLWrapper CONSTRUCT (Turtle)", len(graph) == 4, len(graph))
+
+    store = rdflib.Graph(store=SPARQLStore(f"{base}/sparql", returnFormat="json"))
+    result = list(store.query("SELECT ?s WHERE { ?s a <http://www.w3.org/ns/sosa/Sensor> } ORDER BY ?s"))
+    check("rdflib SPARQLStore SELECT", [str(r[0]) for r in result] == ["http://example.org/t1", "http://example.org/t2"], result)
+    check("rdflib SPARQLStore triples()", len(list(store.triples((None, rdflib.RDF.type, None)))) == 2)
+
+    try:
+        client.setQuery("SELECT ?s WHERE { ?s ?p }")
+        client.setReturnFormat(JSON)
+        client.query()
+        check("malformed query is refused", False)
+    except Exception as error:  # SPARQLWrapper raises QueryBadFormed for a 400
+        check("malformed query is refused", "400" in str(error) or "QueryBadFormed" in type(error).__name__, error)
+    check("daemon still healthy", opener.open(f"{base}/health").status == 200)
+finally:
+    daemon.terminate()
+    daemon.wait(timeout=10)
+    shutil.rmtree(data, ignore_errors=True)
+
+print(f"sparql-clients: {passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
