@@ -95,3 +95,21 @@ struct SPARQLProtocolTests {
         try? FileManager.default.removeItem(atPath: daemon.dataDirectory)
     }
 }
+
+extension SPARQLProtocolTests {
+    @Test func resultSizeAndBodySizeAreBounded() throws {
+        let daemon = try DaemonProcess(arguments: ["--max-results", "2", "--max-upload-mib", "1"])
+        _ = try daemon.request("POST", "/update", headers: ["Content-Type": "application/sparql-update"],
+                               body: "INSERT DATA { <http://a/s> <http://a/p> 1, 2, 3 }")
+        let tooMany = try daemon.request("GET", "/sparql?query=" + Self.form("SELECT * WHERE { ?s ?p ?o }"))
+        #expect(tooMany.status == 400)
+        #expect(tooMany.body.contains(#""code":"sparql.result_limit""#))
+        let limited = try daemon.request("GET", "/sparql?query=" + Self.form("SELECT * WHERE { ?s ?p ?o } LIMIT 2"))
+        #expect(limited.status == 200)
+        let huge = String(repeating: "# padding\n", count: 120_000)
+        let tooLarge = try daemon.request("POST", "/update", headers: ["Content-Type": "application/sparql-update"], body: huge)
+        #expect(tooLarge.status == 413)
+        #expect(try daemon.request("GET", "/health").status == 200)
+        try daemon.stop()
+    }
+}

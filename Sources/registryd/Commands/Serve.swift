@@ -30,9 +30,21 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    @Option(help: "Seconds a query or update may run before it is stopped (503, sparql.timeout).")
+    var queryTimeout: Int = 30
+
+    @Option(help: "The most rows or triples one query may return (400, sparql.result_limit).")
+    var maxResults: Int = 1_000_000
+
+    @Option(name: .customLong("max-upload-mib"), help: "The largest request body accepted, in MiB (413).")
+    var maxUploadMiB: Int = 64
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level `\(logLevel)`") }
+        guard queryTimeout > 0, maxResults > 0, maxUploadMiB > 0 else {
+            throw ValidationError("--query-timeout, --max-results and --max-upload-mib must be positive")
+        }
     }
 
     func run() async throws {
@@ -45,6 +57,9 @@ struct Serve: AsyncParsableCommand {
         settings.port = port
         settings.dataDirectory = data
         settings.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        settings.queryTimeout = .seconds(queryTimeout)
+        settings.maxResults = maxResults
+        settings.maxUploadSize = maxUploadMiB << 20
         let store = try StoreAccess.open(data)
         defer { store.close() }
         let host = self.host

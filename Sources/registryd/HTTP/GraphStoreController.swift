@@ -55,7 +55,7 @@ struct GraphStoreController<Context: RequestContext> {
             throw APIError(.unsupportedMediaType, code: "request.media_type",
                            "send text/turtle, application/n-triples or application/rdf+xml")
         }
-        let body = try await request.collectBody(upTo: settings.maxUploadSize)
+        let body = try await request.collectBody(limit: settings.maxUploadSize)
         var triples: [Triple] = []
         // Parse fully before touching the store, so a bad body changes nothing.
         try body.withUnsafeReadableBytes { raw in

@@ -21,7 +21,7 @@ struct SPARQLController<Context: RequestContext> {
                             bodyType: String) async throws -> [(name: String, value: String)] {
         var parameters = FormEncoding.decode(Substring(request.uri.query ?? ""))
         guard request.method == .post else { return parameters }
-        let body = try await request.collectBody(upTo: settings.maxUploadSize)
+        let body = try await request.collectBody(limit: settings.maxUploadSize)
         let text = String(buffer: body)
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(" ").lowercased() ?? ""
         switch type {
