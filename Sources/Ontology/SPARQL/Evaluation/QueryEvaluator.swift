@@ -51,11 +51,12 @@ public struct QueryEvaluator {
         case .construct(let template):
             var triples: [Triple] = []
             var seen = Set<Triple>()
-            var blankNodes = BlankNodeGenerator()
+            var blankNodes = TemplateBlankNodes()
             while let solution = solutions.next() {
-                var fresh: [BlankNode: BlankNode] = [:]
+                blankNodes.beginSolution()
                 for pattern in template {
-                    guard let triple = instantiate(pattern, solution, evaluator: evaluator, fresh: &fresh, generator: &blankNodes),
+                    guard let triple = evaluator.instantiate(pattern.subject, pattern.predicate, pattern.object, graph: nil,
+                                                             in: solution, blankNodes: &blankNodes)?.triple,
                         seen.insert(triple).inserted else { continue }
                     triples.append(triple)
                     try checkSize(triples.count)
@@ -83,25 +84,6 @@ public struct QueryEvaluator {
         if let maximum = limits.maxResults, count > maximum {
             throw OntologyError(.sparqlResultLimit, "the result has more than \(maximum) rows; add a LIMIT")
         }
-    }
-
-    /// A template triple with the solution's values, or nil when a position is unbound or the
-    /// triple would not be valid RDF (§16.2). Template blank nodes are fresh for each solution.
-    private func instantiate(_ pattern: TriplePattern, _ solution: Solution, evaluator: PatternEvaluator,
-                             fresh: inout [BlankNode: BlankNode], generator: inout BlankNodeGenerator) -> Triple? {
-        func resolve(_ position: TermPattern) -> Term? {
-            if case .term(.blankNode(let node)) = position {
-                if let mapped = fresh[node] { return .blankNode(mapped) }
-                let mapped = generator.next()
-                fresh[node] = mapped
-                return .blankNode(mapped)
-            }
-            return evaluator.value(position, solution)
-        }
-        guard let subject = resolve(pattern.subject), let predicate = resolve(pattern.predicate)?.iri,
-            let object = resolve(pattern.object) else { return nil }
-        if case .literal = subject { return nil }
-        return Triple(subject, predicate, object)
     }
 
     /// The concise bounded description of each resource: its triples as subject, following

@@ -26,12 +26,7 @@ public final class StoreDataset: QueryableDataset {
         } else {
             predicateIRI = nil
         }
-        let scope: GraphScope
-        switch graphs {
-        case .defaultGraph: scope = .all
-        case .named(let name): scope = .named(name)
-        case .anyNamed: scope = .allNamed
-        }
+        let scope = Self.scope(graphs)
         do {
             let found = try snapshot.quads(subject: subject, predicate: predicateIRI, object: object, in: scope)
             if case .defaultGraph = graphs {
@@ -55,12 +50,7 @@ public final class StoreDataset: QueryableDataset {
 
     public func estimatedCount(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> Int {
         guard let predicateIRI = predicate.map({ $0.iri }) ?? .some(nil) else { return 0 }
-        let scope: GraphScope
-        switch graphs {
-        case .defaultGraph: scope = .all
-        case .named(let name): scope = .named(name)
-        case .anyNamed: scope = .allNamed
-        }
+        let scope = Self.scope(graphs)
         do {
             guard let pattern = try snapshot.encodedPattern(subject: subject, predicate: predicateIRI, object: object, in: scope)
             else { return 0 }
@@ -71,4 +61,13 @@ public final class StoreDataset: QueryableDataset {
     }
 
     public func storageFailure() -> Error? { failure }
+
+    /// The store graphs a selector means: the default graph of a query is all of them.
+    private static func scope(_ graphs: GraphSelector) -> GraphScope {
+        switch graphs {
+        case .defaultGraph: return .all
+        case .named(let name): return .named(name)
+        case .anyNamed: return .allNamed
+        }
+    }
 }

@@ -93,14 +93,16 @@ public struct UpdateExecutor {
 
         var deletions: [Quad] = []
         var insertions: [Quad] = []
-        var blankNodes = BlankNodeGenerator()
+        var blankNodes = TemplateBlankNodes()
         for solution in solutions {
-            var fresh: [BlankNode: BlankNode] = [:]
+            blankNodes.beginSolution()
             for template in delete {
-                if let quad = instantiate(template, solution, evaluator, fresh: &fresh, generator: &blankNodes) { deletions.append(quad) }
+                if let quad = evaluator.instantiate(template.subject, template.predicate, template.object, graph: template.graph,
+                                                    in: solution, blankNodes: &blankNodes) { deletions.append(quad) }
             }
             for template in insert {
-                if let quad = instantiate(template, solution, evaluator, fresh: &fresh, generator: &blankNodes) { insertions.append(quad) }
+                if let quad = evaluator.instantiate(template.subject, template.predicate, template.object, graph: template.graph,
+                                                    in: solution, blankNodes: &blankNodes) { insertions.append(quad) }
             }
         }
         for quad in deletions { dataset.delete(quad) }
@@ -108,30 +110,6 @@ public struct UpdateExecutor {
             if let graph = quad.graph { dataset.addGraph(graph) }
             dataset.insert(quad)
         }
-    }
-
-    /// A template quad with the solution's values (template blank nodes fresh per solution), or
-    /// nil when a position is unbound or the quad would not be valid RDF.
-    private func instantiate(_ template: QuadPattern, _ solution: Solution, _ evaluator: PatternEvaluator,
-                             fresh: inout [BlankNode: BlankNode], generator: inout BlankNodeGenerator) -> Quad? {
-        func resolve(_ position: TermPattern) -> Term? {
-            if case .term(.blankNode(let node)) = position {
-                if let mapped = fresh[node] { return .blankNode(mapped) }
-                let mapped = generator.next()
-                fresh[node] = mapped
-                return .blankNode(mapped)
-            }
-            return evaluator.value(position, solution)
-        }
-        guard let subject = resolve(template.subject), let predicate = resolve(template.predicate)?.iri,
-            let object = resolve(template.object) else { return nil }
-        if case .literal = subject { return nil }
-        var graph: Term?
-        if let graphPattern = template.graph {
-            guard let name = resolve(graphPattern), name.iri != nil else { return nil }
-            graph = name
-        }
-        return Quad(subject, predicate, object, graph: graph)
     }
 
     /// CLEAR and DROP of a named graph the store does not have fail, unless SILENT (§3.2.2).

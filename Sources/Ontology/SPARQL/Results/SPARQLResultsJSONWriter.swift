@@ -45,8 +45,9 @@ public struct SPARQLResultsJSONWriter: QueryResultsWriter {
 }
 
 /// JSON string quoting (RFC 8259): quote, backslash and control characters escaped.
-enum JSONEscaping {
-    static func quoted(_ string: String) -> String {
+public enum JSONEscaping {
+    /// The string as a JSON string literal, quotes included.
+    public static func quoted(_ string: String) -> String {
         var out = "\""
         for scalar in string.unicodeScalars {
             switch scalar {
