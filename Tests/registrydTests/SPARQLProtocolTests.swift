@@ -113,3 +113,27 @@ extension SPARQLProtocolTests {
         try daemon.stop()
     }
 }
+
+extension SPARQLProtocolTests {
+    @Test func reasoningIsOnByDefaultAndSwitchable() throws {
+        let daemon = try DaemonProcess()
+        _ = try daemon.request("POST", "/update", headers: ["Content-Type": "application/sparql-update"], body: """
+            PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+            PREFIX sosa: <http://www.w3.org/ns/sosa/>
+            PREFIX ex: <http://example.org/>
+            INSERT DATA { GRAPH ex:ontology { ex:Thermometer rdfs:subClassOf sosa:Sensor }
+                          GRAPH ex:devices { ex:t1 a ex:Thermometer } }
+            """)
+        let query = "ASK { <http://example.org/t1> a <http://www.w3.org/ns/sosa/Sensor> }"
+        let inferred = try daemon.request("GET", "/sparql?query=" + Self.form(query))
+        #expect(inferred.body.contains(#""boolean":true"#))
+        let stored = try daemon.request("GET", "/sparql?reasoning=false&query=" + Self.form(query))
+        #expect(stored.body.contains(#""boolean":false"#))
+        // A change to the ontology is seen by the next query.
+        _ = try daemon.request("POST", "/update", headers: ["Content-Type": "application/sparql-update"],
+                               body: "DELETE WHERE { GRAPH ?g { <http://example.org/Thermometer> ?p ?o } }")
+        let after = try daemon.request("GET", "/sparql?query=" + Self.form(query))
+        #expect(after.body.contains(#""boolean":false"#))
+        try daemon.stop()
+    }
+}

@@ -6,8 +6,10 @@ struct Query: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a SPARQL 1.1 query against the store.",
         discussion: """
-            The default graph is the union of all graphs. SELECT and ASK results are printed as a \
-            table unless --format says otherwise; CONSTRUCT and DESCRIBE results as Turtle.
+            The default graph is the union of all graphs, and RDFS reasoning is on (subclasses, \
+            subproperties, domains, ranges, inverses, transitive properties, equivalences) \
+            unless --no-reasoning. SELECT and ASK results are printed as a table unless \
+            --format says otherwise; CONSTRUCT and DESCRIBE results as Turtle.
 
             Examples:
               registryd query 'SELECT ?s WHERE { ?s a <http://www.w3.org/ns/sosa/Sensor> }'
@@ -23,6 +25,9 @@ struct Query: ParsableCommand {
 
     @Option(help: "Give up after this many seconds.")
     var timeout: Int = 30
+
+    @Flag(name: .customLong("no-reasoning"), help: "Answer from the stored triples only, without RDFS entailments.")
+    var withoutReasoning = false
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the query this many more times after the first and print the median time to standard error (for benchmarks).", visibility: .hidden))
     var repetitions: Int = 0
@@ -62,7 +67,7 @@ struct Query: ParsableCommand {
             for _ in 0...max(0, repetitions) {
                 let start = ContinuousClock.now
                 result = try store.read { snapshot in
-                    try QueryEvaluator(dataset: StoreDataset(snapshot), limits: limits).evaluate(parsed)
+                    try QueryEvaluator(dataset: StoreDataset(snapshot), reasoning: !withoutReasoning, limits: limits).evaluate(parsed)
                 }
                 timings.append(ContinuousClock.now - start)
             }

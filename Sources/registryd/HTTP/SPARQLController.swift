@@ -9,6 +9,8 @@ import Ontology
 struct SPARQLController<Context: RequestContext> {
     let store: QuadStore
     let settings: ServerSettings
+    /// The RDFS schema of the last query, reused while the schema statements are unchanged.
+    let schemas = RDFSSchemaCache()
 
     func addRoutes(to router: Router<Context>) {
         router.get("sparql") { request, context in try await query(request, context) }
@@ -59,10 +61,15 @@ struct SPARQLController<Context: RequestContext> {
             throw APIError(.notAcceptable, code: "request.not_acceptable",
                            "this query's results are available as " + offers.map(\.0).joined(separator: ", "))
         }
+        // RDFS reasoning is on unless the request says `reasoning=false`.
+        let reasoning = parameters.last { $0.name == "reasoning" }?.value.lowercased() != "false"
         let limits = EvaluationLimits(timeout: settings.queryTimeout, maxResults: settings.maxResults)
         let query = parsed
+        let schemas = self.schemas
         let result = try await store.read { snapshot in
-            try QueryEvaluator(dataset: StoreDataset(snapshot), limits: limits).evaluate(query)
+            let dataset = StoreDataset(snapshot)
+            let schema = reasoning ? schemas.schema(reading: dataset) : nil
+            return try QueryEvaluator(dataset: dataset, reasoning: reasoning, schema: schema, limits: limits).evaluate(query)
         }
         let output = ByteOutput()
         let prefixes = query.prefixes.sorted { $0.key < $1.key }.map { (prefix: $0.key, iri: $0.value) }
