@@ -56,6 +56,47 @@ enum TurtleCharacters {
     @inline(__always)
     static func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
 
+    /// The byte an `ECHAR` letter stands for (`t` for `\t`…), or nil when it is none.
+    static func escapedCharacter(_ letter: UInt8?) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "t"): return 0x09
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "\""): return 0x22
+        case UInt8(ascii: "'"): return 0x27
+        case UInt8(ascii: "\\"): return 0x5C
+        default: return nil
+        }
+    }
+
+    /// What is wrong with a `UCHAR`.
+    enum UnicodeEscapeProblem: Error {
+        case notAnEscape
+        case missingDigits(Int)
+        case notACodePoint(digits: Int)
+    }
+
+    /// Decodes `\uXXXX` or `\UXXXXXXXX` at `offset` (which holds the backslash): the scalar and
+    /// the escape's length. Shared by the Turtle, N-Triples and SPARQL lexers, which word the error.
+    static func unicodeEscape(in bytes: UnsafeBufferPointer<UInt8>, at offset: Int) -> Result<(scalar: UInt32, length: Int), UnicodeEscapeProblem> {
+        let digits: Int
+        switch offset + 1 < bytes.count ? bytes[offset + 1] : 0 {
+        case UInt8(ascii: "u"): digits = 4
+        case UInt8(ascii: "U"): digits = 8
+        default: return .failure(.notAnEscape)
+        }
+        var value: UInt32 = 0
+        for k in 0..<digits {
+            let position = offset + 2 + k
+            guard position < bytes.count, let digit = hexValue(bytes[position]) else { return .failure(.missingDigits(digits)) }
+            value = value << 4 | digit
+        }
+        guard value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return .failure(.notACodePoint(digits: digits)) }
+        return .success((value, 2 + digits))
+    }
+
     /// The value of a hexadecimal digit, or nil.
     @inline(__always)
     static func hexValue(_ b: UInt8) -> UInt32? {

@@ -178,23 +178,16 @@ struct TurtleLexer {
 
     /// Decodes `\uXXXX` or `\UXXXXXXXX` at `offset` (which holds the backslash).
     func unicodeEscape(at offset: Int) throws -> (scalar: UInt32, length: Int) {
-        let digits: Int
-        switch byte(at: offset + 1) {
-        case UInt8(ascii: "u"): digits = 4
-        case UInt8(ascii: "U"): digits = 8
-        default: throw error("invalid escape \(excerpt(at: offset, limit: 2))", at: offset)
-        }
-        var value: UInt32 = 0
-        for k in 0..<digits {
-            guard let b = byte(at: offset + 2 + k), let digit = TurtleCharacters.hexValue(b) else {
-                throw error("invalid escape \(excerpt(at: offset, limit: 2 + digits)), expected \(digits) hexadecimal digits", at: offset)
-            }
-            value = value << 4 | digit
-        }
-        guard value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
+        switch TurtleCharacters.unicodeEscape(in: bytes, at: offset) {
+        case .success(let decoded):
+            return decoded
+        case .failure(.notAnEscape):
+            throw error("invalid escape \(excerpt(at: offset, limit: 2))", at: offset)
+        case .failure(.missingDigits(let digits)):
+            throw error("invalid escape \(excerpt(at: offset, limit: 2 + digits)), expected \(digits) hexadecimal digits", at: offset)
+        case .failure(.notACodePoint(let digits)):
             throw error("escape \(excerpt(at: offset, limit: 2 + digits)) is not a valid Unicode code point", at: offset)
         }
-        return (value, 2 + digits)
     }
 
     /// The length of the valid UTF-8 sequence at `offset`, or an error.
@@ -293,26 +286,17 @@ struct TurtleLexer {
 
     /// Decodes `ECHAR` or `UCHAR` at `index` into `scratch` and moves past it.
     private mutating func appendEscape() throws {
-        let value: UInt8
-        switch byte(at: index + 1) {
-        case UInt8(ascii: "t"): value = 0x09
-        case UInt8(ascii: "b"): value = 0x08
-        case UInt8(ascii: "n"): value = 0x0A
-        case UInt8(ascii: "r"): value = 0x0D
-        case UInt8(ascii: "f"): value = 0x0C
-        case UInt8(ascii: "\""): value = 0x22
-        case UInt8(ascii: "'"): value = 0x27
-        case UInt8(ascii: "\\"): value = 0x5C
-        case UInt8(ascii: "u"), UInt8(ascii: "U"):
-            let (scalar, length) = try unicodeEscape(at: index)
-            TurtleCharacters.appendUTF8(scalar, to: &scratch)
-            index += length
+        if let value = TurtleCharacters.escapedCharacter(byte(at: index + 1)) {
+            scratch.append(value)
+            index += 2
             return
-        default:
+        }
+        guard byte(at: index + 1) == UInt8(ascii: "u") || byte(at: index + 1) == UInt8(ascii: "U") else {
             throw error("invalid escape \(excerpt(at: index, limit: 2)) in string", at: index)
         }
-        scratch.append(value)
-        index += 2
+        let (scalar, length) = try unicodeEscape(at: index)
+        TurtleCharacters.appendUTF8(scalar, to: &scratch)
+        index += length
     }
 
     // MARK: Language tags, blank nodes, numbers

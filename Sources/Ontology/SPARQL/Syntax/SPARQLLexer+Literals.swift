@@ -43,26 +43,17 @@ extension SPARQLLexer {
 
     /// Decodes `ECHAR` or `UCHAR` at `index` into `scratch` and moves past it.
     private mutating func appendEscape() throws {
-        let value: UInt8
-        switch byte(at: index + 1) {
-        case UInt8(ascii: "t"): value = 0x09
-        case UInt8(ascii: "b"): value = 0x08
-        case UInt8(ascii: "n"): value = 0x0A
-        case UInt8(ascii: "r"): value = 0x0D
-        case UInt8(ascii: "f"): value = 0x0C
-        case UInt8(ascii: "\""): value = 0x22
-        case UInt8(ascii: "'"): value = 0x27
-        case UInt8(ascii: "\\"): value = 0x5C
-        case UInt8(ascii: "u"), UInt8(ascii: "U"):
-            let (scalar, length) = try unicodeEscape(at: index)
-            TurtleCharacters.appendUTF8(scalar, to: &scratch)
-            index += length
+        if let value = TurtleCharacters.escapedCharacter(byte(at: index + 1)) {
+            scratch.append(value)
+            index += 2
             return
-        default:
+        }
+        guard byte(at: index + 1) == UInt8(ascii: "u") || byte(at: index + 1) == UInt8(ascii: "U") else {
             throw error("invalid escape \(excerpt(at: index, limit: 2)) in a string", at: index)
         }
-        scratch.append(value)
-        index += 2
+        let (scalar, length) = try unicodeEscape(at: index)
+        TurtleCharacters.appendUTF8(scalar, to: &scratch)
+        index += length
     }
 
     // MARK: Language tags and numbers

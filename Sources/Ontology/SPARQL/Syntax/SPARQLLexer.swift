@@ -217,22 +217,15 @@ struct SPARQLLexer {
 
     /// Decodes `\uXXXX` or `\UXXXXXXXX` at `offset` (which holds the backslash).
     func unicodeEscape(at offset: Int) throws -> (scalar: UInt32, length: Int) {
-        let digits: Int
-        switch byte(at: offset + 1) {
-        case UInt8(ascii: "u"): digits = 4
-        case UInt8(ascii: "U"): digits = 8
-        default: throw error("invalid escape \(excerpt(at: offset, limit: 2))", at: offset)
-        }
-        var value: UInt32 = 0
-        for k in 0..<digits {
-            guard let b = byte(at: offset + 2 + k), let digit = TurtleCharacters.hexValue(b) else {
-                throw error("invalid escape \(excerpt(at: offset, limit: 2 + digits)), expected \(digits) hexadecimal digits", at: offset)
-            }
-            value = value << 4 | digit
-        }
-        guard value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else {
+        switch TurtleCharacters.unicodeEscape(in: bytes, at: offset) {
+        case .success(let decoded):
+            return decoded
+        case .failure(.notAnEscape):
+            throw error("invalid escape \(excerpt(at: offset, limit: 2))", at: offset)
+        case .failure(.missingDigits(let digits)):
+            throw error("invalid escape \(excerpt(at: offset, limit: 2 + digits)), expected \(digits) hexadecimal digits", at: offset)
+        case .failure(.notACodePoint(let digits)):
             throw error("escape \(excerpt(at: offset, limit: 2 + digits)) is not a valid Unicode code point", at: offset)
         }
-        return (value, 2 + digits)
     }
 }
