@@ -97,6 +97,65 @@ enum TurtleCharacters {
         return .success((value, 2 + digits))
     }
 
+    /// The kind of a numeric literal of Turtle and SPARQL.
+    enum NumberKind { case integer, decimal, double }
+
+    /// Scans `INTEGER`, `DECIMAL` or `DOUBLE` (with an optional sign) at `start`: the kind and
+    /// the offset after it, or nil when there is no number there. Shared by the Turtle and SPARQL
+    /// lexers, whose number grammars are the same.
+    static func scanNumber(in bytes: UnsafeBufferPointer<UInt8>, at start: Int) -> (kind: NumberKind, end: Int)? {
+        func byte(_ offset: Int) -> UInt8? { offset < bytes.count ? bytes[offset] : nil }
+        func skipDigits(_ offset: Int) -> Int {
+            var k = offset
+            while let b = byte(k), isDigit(b) { k += 1 }
+            return k
+        }
+        /// The length of `[eE] [+-]? [0-9]+` at `offset`, or 0.
+        func exponentLength(_ offset: Int) -> Int {
+            guard let e = byte(offset), e | 0x20 == UInt8(ascii: "e") else { return 0 }
+            var k = offset + 1
+            if let sign = byte(k), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { k += 1 }
+            let end = skipDigits(k)
+            return end > k ? end - offset : 0
+        }
+        var index = start
+        if let sign = byte(index), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { index += 1 }
+        let integerStart = index
+        index = skipDigits(index)
+        let integerDigits = index - integerStart
+        var kind = NumberKind.integer
+        if byte(index) == UInt8(ascii: "."), let after = byte(index + 1), isDigit(after) {
+            index = skipDigits(index + 1)
+            kind = .decimal
+        } else if integerDigits > 0, byte(index) == UInt8(ascii: "."), exponentLength(index + 1) > 0 {
+            index += 1  // `1.e5` is a double
+        } else if integerDigits == 0 {
+            return nil
+        }
+        let exponent = exponentLength(index)
+        if exponent > 0 { return (.double, index + exponent) }
+        return (kind, index)
+    }
+
+    /// Scans `PN_CHARS` and dots from `start`, as prefix names and blank node labels allow:
+    /// `end` is after the run, `lastNonDot` after its last character that is not a dot (a name
+    /// cannot end with `.`, which ends the statement instead).
+    static func nameEnd(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> (end: Int, lastNonDot: Int) {
+        var k = start
+        var lastNonDot = start
+        while let (c, length) = decodeScalar(bytes, at: k) {
+            if c == 0x2E {
+                k += 1
+            } else if isNameChar(c) {
+                k += length
+                lastNonDot = k
+            } else {
+                break
+            }
+        }
+        return (k, lastNonDot)
+    }
+
     /// The value of a hexadecimal digit, or nil.
     @inline(__always)
     static func hexValue(_ b: UInt8) -> UInt32? {

@@ -10,8 +10,9 @@ extension TurtleLexer {
             guard TurtleCharacters.isNameStart(c) else {
                 throw error("unexpected character \(excerpt(at: index, limit: 1))", at: index)
             }
-            index += length
-            let lastGood = skipNameCharacters()
+            let scan = TurtleCharacters.nameEnd(in: bytes, from: index + length)
+            index = scan.end
+            let lastGood = scan.lastNonDot
             guard byte(at: index) == UInt8(ascii: ":") else {
                 // Not a prefixed name: a keyword, with any dots after it left for the grammar.
                 index = lastGood
@@ -104,22 +105,5 @@ extension TurtleLexer {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Skips `PN_CHARS` and dots, as prefix names and blank node labels allow; returns the
-    /// index after the last non-dot, since a name cannot end with `.` (the dot ends the statement).
-    mutating func skipNameCharacters() -> Int {
-        var lastGood = index
-        while let (c, length) = TurtleCharacters.decodeScalar(bytes, at: index) {
-            if c == 0x2E {
-                index += 1
-            } else if TurtleCharacters.isNameChar(c) {
-                index += length
-                lastGood = index
-            } else {
-                break
-            }
-        }
-        return lastGood
     }
 }

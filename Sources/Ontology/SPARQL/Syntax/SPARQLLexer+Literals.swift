@@ -79,39 +79,14 @@ extension SPARQLLexer {
     /// `INTEGER`, `DECIMAL` or `DOUBLE`, with an optional sign.
     mutating func lexNumber() throws -> SPARQLToken {
         let start = index
-        if let sign = byte(at: index), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { index += 1 }
-        let integerStart = index
-        skipDigits()
-        let integerDigits = index - integerStart
-        var isDecimal = false
-        if byte(at: index) == UInt8(ascii: "."), let after = byte(at: index + 1), TurtleCharacters.isDigit(after) {
-            index += 1
-            skipDigits()
-            isDecimal = true
-        } else if integerDigits > 0, byte(at: index) == UInt8(ascii: "."), exponentLength(at: index + 1) > 0 {
-            index += 1  // `1.e5` is a double
-        } else if integerDigits == 0 {
+        guard let (kind, end) = TurtleCharacters.scanNumber(in: bytes, at: start) else {
             throw error("invalid number \(excerpt(at: start))", at: start)
         }
-        let exponent = exponentLength(at: index)
-        if exponent > 0 {
-            index += exponent
-            return .double(text(start..<index))
+        index = end
+        switch kind {
+        case .integer: return .integer(text(start..<end))
+        case .decimal: return .decimal(text(start..<end))
+        case .double: return .double(text(start..<end))
         }
-        return isDecimal ? .decimal(text(start..<index)) : .integer(text(start..<index))
-    }
-
-    private mutating func skipDigits() {
-        while let b = byte(at: index), TurtleCharacters.isDigit(b) { index += 1 }
-    }
-
-    /// The length of `[eE] [+-]? [0-9]+` at `offset`, or 0.
-    private func exponentLength(at offset: Int) -> Int {
-        guard let e = byte(at: offset), e | 0x20 == UInt8(ascii: "e") else { return 0 }
-        var k = offset + 1
-        if let sign = byte(at: k), sign == UInt8(ascii: "+") || sign == UInt8(ascii: "-") { k += 1 }
-        let digits = k
-        while let b = byte(at: k), TurtleCharacters.isDigit(b) { k += 1 }
-        return k > digits ? k - offset : 0
     }
 }

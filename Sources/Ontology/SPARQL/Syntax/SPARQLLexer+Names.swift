@@ -10,18 +10,7 @@ extension SPARQLLexer {
             guard TurtleCharacters.isNameStart(c) else {
                 throw error("unexpected character \(excerpt(at: index, limit: 1))", at: index)
             }
-            var k = index + length
-            var lastGood = k
-            while let (c, length) = TurtleCharacters.decodeScalar(bytes, at: k) {
-                if c == 0x2E {
-                    k += 1
-                } else if TurtleCharacters.isNameChar(c) {
-                    k += length
-                    lastGood = k
-                } else {
-                    break
-                }
-            }
+            let lastGood = TurtleCharacters.nameEnd(in: bytes, from: index + length).lastNonDot
             guard byte(at: lastGood) == UInt8(ascii: ":") else { return try lexKeyword() }
             prefix = text(start..<lastGood)
             index = lastGood
@@ -125,18 +114,7 @@ extension SPARQLLexer {
               TurtleCharacters.isNameStartOrUnderscore(first) || (first >= 0x30 && first <= 0x39) else {
             throw error("invalid blank node label \(excerpt(at: underscore))", at: underscore)
         }
-        var k = start + firstLength
-        var lastGood = k
-        while let (c, length) = TurtleCharacters.decodeScalar(bytes, at: k) {
-            if c == 0x2E {
-                k += 1
-            } else if TurtleCharacters.isNameChar(c) {
-                k += length
-                lastGood = k
-            } else {
-                break
-            }
-        }
+        let lastGood = TurtleCharacters.nameEnd(in: bytes, from: start + firstLength).lastNonDot
         index = lastGood
         return text(start..<lastGood)
     }
