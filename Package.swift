@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "Ontology", targets: ["Ontology"]),
+        .library(name: "Registry", targets: ["Registry"]),
         .executable(name: "registryd", targets: ["registryd"]),
         .executable(name: "conformance", targets: ["conformance"]),
     ],
@@ -13,6 +14,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.60.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.20.0"),
     ],
     targets: [
         // System libraries, each found through pkg-config and installable from Debian.
@@ -36,10 +43,23 @@ let package = Package(
             dependencies: ["CLibXML2", "CSQLite"],
             swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
         ),
+        .target(
+            name: "Registry",
+            dependencies: ["Ontology"]
+        ),
         .executableTarget(
             name: "registryd",
             dependencies: [
                 "Ontology",
+                "Registry",
+                "COpenSSL",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -52,6 +72,10 @@ let package = Package(
         .testTarget(
             name: "OntologyTests",
             dependencies: ["Ontology"]
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry", "Ontology"]
         ),
         .testTarget(
             name: "registrydTests",

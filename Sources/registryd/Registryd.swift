@@ -14,10 +14,10 @@ struct Registryd: AsyncParsableCommand {
         abstract: "A semantic service registry and attribute-based access service for IoT microservices.",
         discussion: """
             Services, devices and domains are stored as RDF and found with SPARQL; gateways ask \
-            for binding decisions. This build provides the RDF tools; the daemon follows.
+            for binding decisions. Start with `registryd serve`, or `registryd demo` for examples.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Import.self, Query.self, Update.self, Convert.self]
+        subcommands: [Serve.self, Demo.self, Token.self, Import.self, Query.self, Update.self, Convert.self, Routes.self]
     )
 
     /// Runs the chosen command. A ``CommandFailure`` is printed as one line on standard error

@@ -32,11 +32,16 @@ def check(name, condition, detail=""):
 
 try:
     line = daemon.stdout.readline()
+    while "listening on" not in line:  # the first start prints the admin token before
+        line = daemon.stdout.readline()
     port = int(re.search(r":(\d+)\s*$", line).group(1))
+    token = open(f"{data}/admin.token").read().strip()
+    auth = {"Authorization": f"Bearer {token}"}
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 
     update = SPARQLWrapper(f"{base}/sparql", updateEndpoint=f"{base}/update")
+    update.addCustomHttpHeader("Authorization", auth["Authorization"])
     update.setMethod(POST)
     update.setQuery("""
         PREFIX sosa: <http://www.w3.org/ns/sosa/>
@@ -45,6 +50,7 @@ try:
     update.query()
 
     client = SPARQLWrapper(f"{base}/sparql")
+    client.addCustomHttpHeader("Authorization", auth["Authorization"])
     client.setQuery("SELECT ?s ?p WHERE { ?s <http://www.w3.org/ns/sosa/observes> ?p } ORDER BY ?s")
     client.setReturnFormat(JSON)
     rows = client.query().convert()["results"]["bindings"]
@@ -55,15 +61,15 @@ try:
     check("SPARQLWrapper ASK (POST)", client.query().convert()["boolean"] is True)
 
     client.setMethod("GET")
-    client.setQuery("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    client.setQuery('CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "http://example.org/")) }')
     client.setReturnFormat(TURTLE)
     graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
     check("SPARQLWrapper CONSTRUCT (Turtle)", len(graph) == 4, len(graph))
 
-    store = rdflib.Graph(store=SPARQLStore(f"{base}/sparql", returnFormat="json"))
+    store = rdflib.Graph(store=SPARQLStore(f"{base}/sparql", returnFormat="json", headers=dict(auth)))
     result = list(store.query("SELECT ?s WHERE { ?s a <http://www.w3.org/ns/sosa/Sensor> } ORDER BY ?s"))
     check("rdflib SPARQLStore SELECT", [str(r[0]) for r in result] == ["http://example.org/t1", "http://example.org/t2"], result)
-    check("rdflib SPARQLStore triples()", len(list(store.triples((None, rdflib.RDF.type, None)))) == 2)
+    check("rdflib SPARQLStore triples()", len(list(store.triples((None, rdflib.RDF.type, rdflib.URIRef("http://www.w3.org/ns/sosa/Sensor"))))) == 2)
 
     try:
         client.setQuery("SELECT ?s WHERE { ?s ?p }")
@@ -72,6 +78,14 @@ try:
         check("malformed query is refused", False)
     except Exception as error:  # SPARQLWrapper raises QueryBadFormed for a 400
         check("malformed query is refused", "400" in str(error) or "QueryBadFormed" in type(error).__name__, error)
+    try:
+        anonymous = SPARQLWrapper(f"{base}/sparql")
+        anonymous.setQuery("ASK { ?s ?p ?o }")
+        anonymous.setReturnFormat(JSON)
+        anonymous.query()
+        check("a request without a token is refused", False)
+    except Exception as error:
+        check("a request without a token is refused", "401" in str(error) or "Unauthorized" in type(error).__name__, error)
     check("daemon still healthy", opener.open(f"{base}/health").status == 200)
 finally:
     daemon.terminate()

@@ -10,6 +10,7 @@ struct CrashRecoveryTests {
     func acknowledgedUpdatesSurviveKill(afterSeconds delay: Double) throws {
         let daemon = try DaemonProcess()
         let port = daemon.port
+        let token = daemon.adminToken
         let acknowledged = Mutex<[Int]>([])
         let writer = Thread {
             for number in 0..<10_000 {
@@ -18,7 +19,7 @@ struct CrashRecoveryTests {
                     INSERT DATA { <http://example.org/u\(number)> <http://example.org/a> 1 ; <http://example.org/b> 2 ; <http://example.org/c> 3 }
                     """
                 guard let response = try? HTTPTestClient(port: port).send("POST", "/update",
-                                                                           headers: ["Content-Type": "application/sparql-update"], body: body),
+                                                                           headers: ["Content-Type": "application/sparql-update", "Authorization": "Bearer " + token], body: body),
                     response.status == 204 else { return }
                 acknowledged.withLock { $0.append(number) }
             }

@@ -1,10 +1,12 @@
 import Foundation
 
 /// A real `registryd serve` process on a free loopback port, for end-to-end tests.
-final class DaemonProcess {
+final class DaemonProcess: @unchecked Sendable {
     let process = Process()
     let dataDirectory: String
     private(set) var port = 0
+    /// The admin token the daemon created on first start (read from `<data>/admin.token`).
+    private(set) var adminToken = ""
     private let output = Pipe()
 
     private let ownsData: Bool
@@ -18,6 +20,8 @@ final class DaemonProcess {
         process.standardOutput = output
         try process.run()
         port = try waitForPort()
+        adminToken = (try? String(contentsOfFile: self.dataDirectory + "/admin.token", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
     }
 
     /// Reads standard output until the daemon says where it listens (at most 20 s).
@@ -53,8 +57,24 @@ final class DaemonProcess {
         return process.terminationStatus
     }
 
-    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) throws -> HTTPTestClient.Response {
-        try HTTPTestClient(port: port).send(method, path, headers: headers, body: body)
+    /// Which bearer token a request presents.
+    enum Credential {
+        /// The daemon's admin token.
+        case admin
+        /// No `Authorization` header.
+        case none
+        case bearer(String)
+    }
+
+    func request(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil,
+                 as credential: Credential = .admin, timeout: TimeInterval? = nil) throws -> HTTPTestClient.Response {
+        var headers = headers
+        switch credential {
+        case .admin: headers["Authorization"] = "Bearer " + adminToken
+        case .bearer(let token): headers["Authorization"] = "Bearer " + token
+        case .none: break
+        }
+        return try HTTPTestClient(port: port).send(method, path, headers: headers, body: body, timeout: timeout)
     }
 
     deinit {
@@ -74,9 +94,17 @@ struct HTTPTestClient {
         let body: String
     }
 
-    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil) throws -> Response {
+    /// Sends one request and reads the answer until the server closes the connection, or for
+    /// at most `timeout` seconds (for streams such as Server-Sent Events, which stay open).
+    func send(_ method: String, _ path: String, headers: [String: String] = [:], body: String? = nil,
+              timeout: TimeInterval? = nil) throws -> Response {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
+        let deadline = timeout.map { Date().addingTimeInterval($0) }
+        if timeout != nil {
+            var interval = timeval(tv_sec: 0, tv_usec: 100_000)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -103,6 +131,7 @@ struct HTTPTestClient {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK, let deadline, Date() < deadline { continue }
             if count <= 0 { break }
             received.append(contentsOf: buffer[0..<count])
         }
@@ -132,7 +161,8 @@ struct HTTPTestClient {
             let start = lineEnd.upperBound
             let end = rest.utf8.index(start, offsetBy: size, limitedBy: rest.endIndex) ?? rest.endIndex
             result += rest[start..<end]
-            rest = rest[end...].dropFirst(2)
+            // utf8: "\r\n" is one Character, so dropping 2 Characters would eat the next size's first digit.
+            rest = Substring(rest[end...].utf8.dropFirst(2))
         }
         return result
     }

@@ -15,6 +15,8 @@ extension QuadStore {
         /// Terms of removed quads; those that are blank nodes no quad uses any more are deleted
         /// before COMMIT (see ``TermCollector``).
         var orphanCandidates: Set<TermID> = []
+        /// Run after COMMIT (``afterCommit(_:)``).
+        var commitHooks: [() -> Void] = []
 
         init(writer: Writer) {
             self.writer = writer
@@ -266,6 +268,7 @@ extension QuadStore {
 
         /// Forgets what a rolled-back transaction resolved.
         func discard() {
+            commitHooks = []
             resolved = [:]
             predicateDelta = [:]
             knownGraphs = []

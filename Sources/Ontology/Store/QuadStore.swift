@@ -173,6 +173,9 @@ public final class QuadStore: Sendable {
             try connection.execute("COMMIT")
             transaction.end()
             transaction.publishCommitted()
+            let hooks = transaction.commitHooks
+            transaction.commitHooks = []
+            for hook in hooks { hook() }
             return result
         } catch {
             transaction.end()

@@ -10,6 +10,8 @@
 /// named_graph(id INTEGER PRIMARY KEY)                         graphs that exist, even empty
 /// predicate_stats(p INTEGER PRIMARY KEY, triples, subjects, objects, counted)
 /// view quad(g, s, p, o)                                        union of both, g = 0 for default
+/// record(collection, key, value) PRIMARY KEY (collection, key) documents beside the quads
+/// journal(seq INTEGER PRIMARY KEY, value)                      an append-only change log
 /// ```
 ///
 /// Why this shape (measurements in `shared/notes/rdf-engine.md`):
@@ -54,6 +56,15 @@ enum StoreSchema {
             SELECT 0, s, p, o FROM dquad UNION ALL SELECT g, s, p, o FROM nquad;
         """ + termIndexes + defaultGraphIndexes + namedGraphIndexes
 
+    /// Tables for what a client keeps beside its quads, written in the same transactions (the
+    /// registry's services, tokens and change log). Created when missing, so stores made before
+    /// they existed gain them on open.
+    static let recordTables = """
+        CREATE TABLE IF NOT EXISTS record(collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
+                                          PRIMARY KEY (collection, key)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY, value BLOB NOT NULL);
+        """
+
     static let termIndexes = """
         CREATE INDEX IF NOT EXISTS term_hash ON term(h) WHERE h IS NOT NULL;
         """
@@ -97,6 +108,7 @@ enum StoreSchema {
                 // drops them inside its transaction), but recreating them is cheap insurance.
                 try connection.execute(termIndexes + defaultGraphIndexes + namedGraphIndexes)
             }
+            try connection.execute(recordTables)
             try connection.execute("COMMIT")
         } catch {
             try? connection.execute("ROLLBACK")

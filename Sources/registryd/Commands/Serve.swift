@@ -1,7 +1,11 @@
 import ArgumentParser
 import Hummingbird
 import Logging
+import Metrics
 import Ontology
+import Prometheus
+import Registry
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -39,11 +43,27 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-upload-mib"), help: "The largest request body accepted, in MiB (413).")
     var maxUploadMiB: Int = 64
 
+    @Option(name: .customLong("max-manifest-kib"), help: "The largest registration body (manifest, Thing Description, RDF), in KiB (413).")
+    var maxManifestKiB: Int = 1024
+
+    @Option(name: .customLong("pull-allow"), help: ArgumentHelp(
+        "A host pull registration may fetch manifests from: NAME, NAME:PORT or *.DOMAIN (repeatable; none by default).",
+        valueName: "host"))
+    var pullAllow: [String] = []
+
+    @Option(name: .customLong("anonymous-scope"), help: ArgumentHelp(
+        "A scope for requests without a token, e.g. query (repeatable; none by default: such requests get 401).",
+        valueName: "scope"))
+    var anonymousScopes: [String] = []
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level `\(logLevel)`") }
-        guard queryTimeout > 0, maxResults > 0, maxUploadMiB > 0 else {
-            throw ValidationError("--query-timeout, --max-results and --max-upload-mib must be positive")
+        guard queryTimeout > 0, maxResults > 0, maxUploadMiB > 0, maxManifestKiB > 0 else {
+            throw ValidationError("--query-timeout, --max-results, --max-upload-mib and --max-manifest-kib must be positive")
+        }
+        for scope in anonymousScopes where Scope(scope) == nil {
+            throw ValidationError("--anonymous-scope: `\(scope)` is not a scope (admin, query, decide, register:<prefix>)")
         }
     }
 
@@ -60,12 +80,31 @@ struct Serve: AsyncParsableCommand {
         settings.queryTimeout = .seconds(queryTimeout)
         settings.maxResults = maxResults
         settings.maxUploadSize = maxUploadMiB << 20
-        let store = try StoreAccess.open(data)
-        defer { store.close() }
+        settings.maxManifestSize = maxManifestKiB << 10
+        settings.pullAllowedHosts = pullAllow
+        settings.anonymousScopes = anonymousScopes.compactMap(Scope.init)
+        let setup = try await DaemonSetup.open(data: data)
+        defer { setup.store.close() }
+        if let token = setup.newAdminToken {
+            writeToStandardOutput("""
+                registryd: first start; admin token (also in \(data)/admin.token, mode 0600):
+                  \(token)
+
+                """)
+        }
+        if setup.shareDirectory == nil {
+            writeToStandardError("registryd: warning: bundled ontologies not found (set REGISTRYD_SHARE to the directory holding ontologies/)\n")
+        }
+        for ontology in setup.loadedOntologies {
+            writeToStandardOutput("registryd: loaded ontology \(ontology.file) into <\(ontology.graph)> (\(ontology.triples) triples)\n")
+        }
+        let metrics = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
+        let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, metrics: metrics)
         let host = self.host
-        let app = buildApplication(settings, store: store) { port in
+        let group = buildServiceGroup(settings, services: services) { port in
             writeToStandardOutput("registryd listening on http://\(host):\(port)\n")
         }
-        try await app.runService()
+        try await group.run()
     }
 }

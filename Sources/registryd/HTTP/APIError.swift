@@ -1,5 +1,6 @@
 import Hummingbird
 import Ontology
+import Registry
 
 /// The one error type the HTTP layer answers with: a status and a JSON body
 /// `{"error": {"code": "...", "message": "..."}}`.
@@ -23,6 +24,19 @@ struct APIError: HTTPResponseError, Sendable {
 }
 
 extension APIError {
+    /// The status for each registry error code.
+    init(_ error: RegistryError) {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .forbidden: status = .forbidden
+        case .storage: status = .internalServerError
+        case .syntax, .invalidManifest, .unknownField, .invalidName, .invalidRequest: status = .badRequest
+        }
+        self.init(status, code: error.code.rawValue, error.message)
+    }
+
     /// The status for each library error code: bad input is the client's fault (4xx); I/O and
     /// storage failures are the server's (5xx).
     init(_ error: OntologyError) {

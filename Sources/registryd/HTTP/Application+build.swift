@@ -1,41 +1,84 @@
 import Hummingbird
 import Logging
 import Ontology
+import Prometheus
+import Registry
+import ServiceLifecycle
 
-/// What `registryd serve` needs to start: where to listen and where the data lives.
+/// What `registryd serve` needs to start: where to listen, where the data lives, and limits.
 struct ServerSettings: Sendable {
     var host = "127.0.0.1"
     var port = 8470
     var dataDirectory = "./registry-data"
-    /// The largest request body accepted.
+    /// The largest request body accepted (SPARQL, graphs).
     var maxUploadSize = 64 << 20
+    /// The largest registration body (manifest, Thing Description, RDF).
+    var maxManifestSize = 1 << 20
     /// How long one query or update may run.
     var queryTimeout: Duration = .seconds(30)
     /// The most rows (or triples) one query may return.
     var maxResults = 1_000_000
     var logLevel: Logger.Level = .info
+    /// Hosts pull registration may fetch from.
+    var pullAllowedHosts: [String] = []
+    /// Scopes of requests without a token.
+    var anonymousScopes: [Scope] = []
+    /// How often leases and host heartbeats are checked.
+    var sweepInterval: Duration = .milliseconds(250)
+}
+
+/// Everything the routes share.
+struct Services: Sendable {
+    let store: QuadStore
+    let registry: Registry
+    let tokens: TokenStore
+    let metrics: PrometheusCollectorRegistry
 }
 
 /// Builds the router with every controller; shared by `serve` and the tests.
-func buildRouter(store: QuadStore, settings: ServerSettings) -> Router<BasicRequestContext> {
-    let router = Router(context: BasicRequestContext.self)
+func buildRouter(_ services: Services, settings: ServerSettings) -> Router<RegistrydContext> {
+    let router = Router(context: RegistrydContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: MetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     HealthController().addRoutes(to: router)
-    SPARQLController(store: store, settings: settings).addRoutes(to: router)
-    GraphStoreController(store: store, settings: settings).addRoutes(to: router)
+    MetricsController(registry: services.metrics).addRoutes(to: router)
+    router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes))
+    SPARQLController(store: services.store, settings: settings).addRoutes(to: router)
+    GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
+    ServicesController(registry: services.registry, fetcher: ManifestFetcher(allowedHosts: settings.pullAllowedHosts),
+                       settings: settings).addRoutes(to: router)
+    ResolveController(registry: services.registry).addRoutes(to: router)
+    EventsController(registry: services.registry).addRoutes(to: router)
+    HostsController(registry: services.registry).addRoutes(to: router)
+    TokensController(tokens: services.tokens).addRoutes(to: router)
     return router
+}
+
+/// The daemon's services: the HTTP server, the maintenance loop, and the notifier that ends
+/// streams on shutdown (ServiceGroup shuts services down in reverse order).
+func buildServiceGroup(_ settings: ServerSettings, services: Services,
+                       onListening: @escaping @Sendable (Int) async -> Void) -> ServiceGroup {
+    var logger = Logger(label: "registryd")
+    logger.logLevel = settings.logLevel
+    let app = buildApplication(settings, services: services, onListening: onListening)
+    let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval, logger: logger)
+    return ServiceGroup(configuration: .init(
+        services: [.init(service: app), .init(service: maintenance), .init(service: ShutdownNotifier(registry: services.registry))],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: logger))
 }
 
 /// Builds the application. `onListening` receives the port actually bound (useful with port 0).
 func buildApplication(
     _ settings: ServerSettings,
-    store: QuadStore,
+    services: Services,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     var logger = Logger(label: "registryd")
     logger.logLevel = settings.logLevel
     return Application(
-        router: buildRouter(store: store, settings: settings),
+        router: buildRouter(services, settings: settings),
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "registryd"),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger

@@ -1,5 +1,6 @@
 import Hummingbird
 import Ontology
+import Registry
 
 /// Turns every error a handler throws into an ``APIError``, so that clients always get the JSON
 /// error body and the daemon never answers with an empty 500.
@@ -10,6 +11,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as OntologyError {
+            throw APIError(error)
+        } catch let error as RegistryError {
             throw APIError(error)
         } catch let error as HTTPError {
             throw APIError(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)

@@ -4,15 +4,28 @@ import Ontology
 /// The SPARQL 1.1 Graph Store HTTP Protocol at `/rdf-graphs?graph=IRI` (or `?default`):
 /// GET a graph, PUT (replace atomically), POST (add), DELETE (drop). Bodies are RDF/XML, Turtle
 /// or N-Triples, by `Content-Type`.
-struct GraphStoreController<Context: RequestContext> {
+struct GraphStoreController {
+    typealias Context = RegistrydContext
     let store: QuadStore
     let settings: ServerSettings
 
     func addRoutes(to router: Router<Context>) {
-        router.get("rdf-graphs") { request, _ in try await get(request) }
-        router.put("rdf-graphs") { request, _ in try await put(request, replace: true) }
-        router.post("rdf-graphs") { request, _ in try await put(request, replace: false) }
-        router.delete("rdf-graphs") { request, _ in try await delete(request) }
+        router.get("rdf-graphs") { request, context in
+            try context.requireQuery()
+            return try await get(request)
+        }
+        router.put("rdf-graphs") { request, context in
+            try context.requireAdmin()
+            return try await put(request, replace: true)
+        }
+        router.post("rdf-graphs") { request, context in
+            try context.requireAdmin()
+            return try await put(request, replace: false)
+        }
+        router.delete("rdf-graphs") { request, context in
+            try context.requireAdmin()
+            return try await delete(request)
+        }
     }
 
     /// The graph the URL names: nil for the default graph.

@@ -6,7 +6,8 @@ import Ontology
 ///
 /// Queries read one snapshot of the store; updates run in one write transaction, so a failing
 /// request changes nothing. Both run off the event loop, on the store's own threads.
-struct SPARQLController<Context: RequestContext> {
+struct SPARQLController {
+    typealias Context = RegistrydContext
     let store: QuadStore
     let settings: ServerSettings
     /// The RDFS schema of the last query, reused while the schema statements are unchanged.
@@ -39,6 +40,7 @@ struct SPARQLController<Context: RequestContext> {
     }
 
     private func query(_ request: Request, _ context: Context) async throws -> Response {
+        try context.requireQuery()
         var request = request
         let parameters = try await parameters(&request, context, bodyParameter: "query", bodyType: "application/sparql-query")
         let texts = parameters.filter { $0.name == "query" }.map(\.value)
@@ -80,6 +82,7 @@ struct SPARQLController<Context: RequestContext> {
     }
 
     private func update(_ request: Request, _ context: Context) async throws -> Response {
+        try context.requireAdmin()
         var request = request
         let parameters = try await parameters(&request, context, bodyParameter: "update", bodyType: "application/sparql-update")
         let texts = parameters.filter { $0.name == "update" }.map(\.value)

@@ -1,0 +1,243 @@
+import Foundation
+import Ontology
+
+/// What a client registers: a manifest (from JSON or a Thing Description) or an RDF document.
+public enum RegistrationInput: Sendable {
+    case manifest(Manifest, source: Registration.Source)
+    case rdf(RDFRegistration)
+
+    public var manifest: Manifest {
+        switch self {
+        case .manifest(let manifest, _): manifest
+        case .rdf(let registration): registration.manifest
+        }
+    }
+}
+
+/// Which names a caller may register, checked on the new name and on the name it replaces.
+public typealias NameAuthorization = @Sendable (ServiceName) -> Bool
+
+/// Filters of `GET /v1/services`.
+public struct RegistrationFilter: Sendable {
+    /// Names starting with this text.
+    public var namePrefix: String?
+    public var version: String?
+    public var tier: DeploymentTier?
+    public var health: HealthStatus?
+    public var `protocol`: EndpointProtocol?
+    /// Registrations whose service, virtual objects or exposed devices are instances of this
+    /// class, with RDFS reasoning (an IRI).
+    public var ontologyClass: String?
+
+    public init() {}
+}
+
+extension Registry {
+    /// Registers (or, when its instance id is taken, replaces) an instance.
+    ///
+    /// - Parameters:
+    ///   - replacing: the id of the registration to replace (`PUT /v1/services/{id}`); the
+    ///     manifest's instance id must then be absent or equal.
+    ///   - authorize: whether the caller may write a name; asked for the new name and for the
+    ///     name of the registration replaced.
+    /// - Returns: the stored registration, and whether it was created (not replaced).
+    public func register(_ input: RegistrationInput, replacing: String? = nil, pullURL: String? = nil, owner: String? = nil,
+                         authorize: @escaping NameAuthorization = { _ in true }) async throws -> (Registration, created: Bool) {
+        var manifest = input.manifest
+        if let replacing {
+            if let given = manifest.instance.id, given != replacing {
+                throw RegistryError(.invalidRequest, "the manifest's instance.id `\(given)` differs from the id in the path `\(replacing)`")
+            }
+            manifest.instance.id = replacing
+        }
+        // Every name the registration would answer for: the service's and its objects' (methods
+        // and channels lie under their object). Otherwise a token for one prefix could put its
+        // endpoints behind another site's names.
+        for name in [manifest.name] + manifest.objects.map(\.name) where !authorize(name) {
+            throw RegistryError(.forbidden, "this token may not register `\(name)`")
+        }
+        let id = manifest.instance.id ?? Self.newID(for: manifest.name)
+        manifest.instance.id = id
+        let registrationManifest = manifest
+        return try await write { transaction, state, pending in
+            let existing = state.registrations[id]
+            if let replacing, existing == nil, replacing == id {
+                throw RegistryError(.notFound, "no registration `\(replacing)`")
+            }
+            if let existing, !authorize(existing.name) {
+                throw RegistryError(.forbidden, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
+            }
+            var registration = Registration(
+                id: id, manifest: registrationManifest, source: .manifest, document: nil, instanceNode: nil,
+                pullURL: pullURL ?? existing?.pullURL, health: registrationManifest.instance.health, healthNote: nil,
+                leaseExpires: registrationManifest.instance.ttlMilliseconds.map { pending.time + $0 },
+                created: existing?.created ?? pending.time, updated: pending.time, index: 0, owner: owner ?? existing?.owner)
+            switch input {
+            case .manifest(_, let source):
+                registration.source = source
+            case .rdf(let document):
+                registration.source = .rdf
+                let prepared = RegistrationGraph.prepare(document, graphIRI: registration.graphIRI)
+                registration.document = prepared.document
+                registration.instanceNode = prepared.instanceNode
+            }
+            _ = try transaction.replace(graph: .iri(registration.graphIRI), with: try RegistrationGraph.triples(of: registration))
+            registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
+                                               name: registration.name.value, version: registration.manifest.version,
+                                               health: registration.health)
+            try transaction.putRecord(try Self.encode(registration), in: Self.serviceCollection, key: id)
+            pending.registrations[id] = registration
+            pending.leases[id] = .some(registration.leaseExpires)
+            return (registration, existing == nil)
+        }
+    }
+
+    /// Removes a registration and its graph.
+    @discardableResult
+    public func deregister(id: String, authorize: @escaping NameAuthorization = { _ in true }) async throws -> Int64 {
+        try await write { transaction, state, pending in
+            guard let existing = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
+            guard authorize(existing.name) else {
+                throw RegistryError(.forbidden, "this token may not change `\(existing.name)`")
+            }
+            try Self.remove(existing, transaction: transaction, pending: &pending, as: .serviceDeregistered)
+            return pending.index
+        }
+    }
+
+    static func remove(_ registration: Registration, transaction: QuadStore.Transaction, pending: inout Pending,
+                       as kind: RegistryEvent.Kind) throws {
+        _ = try transaction.drop(graph: .named(.iri(registration.graphIRI)))
+        try transaction.deleteRecord(in: serviceCollection, key: registration.id)
+        pending.registrations[registration.id] = .some(nil)
+        pending.leases[registration.id] = .some(nil)
+        _ = pending.event(kind, id: registration.id, name: registration.name.value, version: registration.manifest.version)
+    }
+
+    /// Sets an instance's health, as the instance reports it or a check finds it.
+    public func setHealth(id: String, to status: HealthStatus, note: String? = nil,
+                          authorize: @escaping NameAuthorization = { _ in true }) async throws -> Registration {
+        try await write { transaction, state, pending in
+            guard var registration = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
+            guard authorize(registration.name) else {
+                throw RegistryError(.forbidden, "this token may not change `\(registration.name)`")
+            }
+            guard registration.health != status || registration.healthNote != note else { return registration }
+            let changed = registration.health != status
+            registration.health = status
+            registration.healthNote = note
+            registration.updated = pending.time
+            if changed {
+                _ = try transaction.replace(graph: .iri(registration.graphIRI), with: try RegistrationGraph.triples(of: registration))
+            }
+            registration.index = pending.event(.healthChanged, id: id, name: registration.name.value,
+                                               version: registration.manifest.version, health: status)
+            try transaction.putRecord(try Self.encode(registration), in: Self.serviceCollection, key: id)
+            pending.registrations[id] = registration
+            return registration
+        }
+    }
+
+    /// Renews a lease for another TTL; returns the new expiry (milliseconds since 1970).
+    public func renewLease(id: String, authorize: NameAuthorization = { _ in true }) throws -> Int64 {
+        let time = now()
+        return try state.withLock { state in
+            guard let registration = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
+            guard authorize(registration.name) else { throw RegistryError(.forbidden, "this token may not change `\(registration.name)`") }
+            guard let ttl = registration.manifest.instance.ttlMilliseconds else {
+                throw RegistryError(.invalidRequest, "`\(id)` has no lease (register it with instance.ttl)")
+            }
+            let expires = time + ttl
+            state.leases[id] = expires
+            return expires
+        }
+    }
+
+    /// Removes every registration whose lease ran out; returns their ids.
+    @discardableResult
+    public func expireLeases() async throws -> [String] {
+        let time = now()
+        let expired = state.withLock { state in state.leases.filter { $0.value < time }.map(\.key) }
+        guard !expired.isEmpty else { return [] }
+        return try await write { transaction, state, pending in
+            var removed: [String] = []
+            // Checked again inside the transaction: a renewal may have come in meanwhile.
+            for id in expired.sorted() {
+                guard let lease = state.leases[id], lease < pending.time, let registration = state.registrations[id] else { continue }
+                try Self.remove(registration, transaction: transaction, pending: &pending, as: .leaseExpired)
+                removed.append(id)
+            }
+            return removed
+        }
+    }
+
+    // MARK: Reading
+
+    /// The registration with this id, with its current lease.
+    public func registration(id: String) -> Registration? {
+        state.withLock { state in
+            guard var registration = state.registrations[id] else { return nil }
+            registration.leaseExpires = state.leases[id]
+            return registration
+        }
+    }
+
+    /// Registrations matching `filter`, ordered by name, version and id, and the index they reflect.
+    public func registrations(matching filter: RegistrationFilter = RegistrationFilter()) async throws -> (index: Int64, registrations: [Registration]) {
+        var classMembers: Set<String>?
+        if let ontologyClass = filter.ontologyClass {
+            classMembers = try await registrations(ofClass: ontologyClass)
+        }
+        return state.withLock { state in
+            let matching = state.registrations.values.filter { registration in
+                if let prefix = filter.namePrefix, !registration.name.value.hasPrefix(prefix) { return false }
+                if let version = filter.version, registration.manifest.version != version { return false }
+                if let tier = filter.tier, registration.manifest.instance.tier != tier { return false }
+                if let health = filter.health, registration.health != health { return false }
+                if let proto = filter.protocol, !registration.manifest.protocols.contains(proto) { return false }
+                if let classMembers, !classMembers.contains(registration.id) { return false }
+                return true
+            }.map { registration -> Registration in
+                var registration = registration
+                registration.leaseExpires = state.leases[registration.id]
+                return registration
+            }.sorted { ($0.name, $0.manifest.version, $0.id) < ($1.name, $1.manifest.version, $1.id) }
+            return (state.index, matching)
+        }
+    }
+
+    /// Ids of registrations whose service, objects or exposed devices are of `ontologyClass`,
+    /// with RDFS reasoning over everything in the store (the ontologies included).
+    func registrations(ofClass ontologyClass: String) async throws -> Set<String> {
+        guard IRIText.isAbsolute(ontologyClass) else {
+            throw RegistryError(.invalidRequest, "`\(ontologyClass)` is not an absolute IRI")
+        }
+        let text = """
+            PREFIX ms: <\(MS.namespace)>
+            SELECT DISTINCT ?id WHERE {
+              ?service ms:hasInstance ?instance . ?instance ms:registrationId ?id .
+              { ?service a <\(ontologyClass)> }
+              UNION { ?service ms:exposes ?device . ?device a <\(ontologyClass)> }
+              UNION { ?service ms:hasVirtualObject ?object . ?object a <\(ontologyClass)> }
+              UNION { ?service ms:hasVirtualObject ?object . ?object ms:exposes ?device . ?device a <\(ontologyClass)> }
+            }
+            """
+        let query = try SPARQLParser().parseQuery(text)
+        let schemas = self.schemas
+        let result = try await store.read { snapshot in
+            let dataset = StoreDataset(snapshot)
+            let schema = schemas.schema(reading: dataset)
+            return try QueryEvaluator(dataset: dataset, reasoning: true, schema: schema).evaluate(query)
+        }
+        guard case .solutions(_, let rows) = result else { return [] }
+        return Set(rows.compactMap { $0.first??.literal?.lexicalForm })
+    }
+
+    static func newID(for name: ServiceName) -> String {
+        let last = name.value.split(separator: "/").last.map(String.init) ?? "service"
+        let stem = String(last.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }.prefix(100))
+        var generator = SystemRandomNumberGenerator()
+        let suffix = String(generator.next() & 0xFFFF_FFFF, radix: 16)
+        return (stem.isEmpty ? "service" : stem) + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix
+    }
+}

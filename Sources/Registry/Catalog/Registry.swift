@@ -1,0 +1,212 @@
+import Foundation
+import Ontology
+import Synchronization
+
+/// The service registry: registrations, hosts, name pins and the change log, kept in the quad
+/// store (each registration its own named graph) and mirrored in memory for fast reads.
+///
+/// Every change runs in one store transaction that writes the graph, the record and the
+/// event together; the in-memory state changes after COMMIT, in commit order (on the store's
+/// writer queue), so a reader never sees a change that could still roll back, and a change
+/// acknowledged to a client is on disk (it survives `kill -9`).
+///
+/// Lease renewals and host heartbeats only touch memory: they happen every few seconds per
+/// instance and change nothing a client reads back but an expiry time. After a restart every
+/// lease and host starts a fresh period, as Consul's TTL checks do.
+public final class Registry: Sendable {
+    public let store: QuadStore
+    let state: Mutex<State>
+    let signal: ChangeSignal
+    private let shuttingDown = Atomic<Bool>(false)
+    let schemas = RDFSSchemaCache()
+    /// Wall-clock milliseconds since 1970.
+    let now: @Sendable () -> Int64
+    /// How many past events the registry keeps for watchers that reconnect.
+    public let eventRetention: Int
+
+    static let serviceCollection = "service"
+    static let hostCollection = "host"
+    static let pinCollection = "pin"
+
+    struct State {
+        var registrations: [String: Registration] = [:]
+        /// Lease expiry per registration with a lease (milliseconds since 1970).
+        var leases: [String: Int64] = [:]
+        var hosts: [String: HostRecord] = [:]
+        /// Last heartbeat per host.
+        var hostSeen: [String: Int64] = [:]
+        var pins: [ServiceName: NamePin] = [:]
+        var names = NameIndex()
+        var index: Int64 = 0
+        /// Recent events, oldest first.
+        var events: [RegistryEvent] = []
+    }
+
+    /// Opens the registry on `store`, loading what it holds.
+    public init(store: QuadStore, eventRetention: Int = 10_000,
+                now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }) throws {
+        self.store = store
+        self.now = now
+        self.eventRetention = eventRetention
+        let decoder = JSONDecoder()
+        var loaded = State()
+        let start = now()
+        try store.read { snapshot in
+            for record in try snapshot.records(in: Self.serviceCollection) {
+                let registration = try decoder.decode(Registration.self, from: Data(record.value.utf8))
+                loaded.registrations[registration.id] = registration
+                loaded.names.add(registration)
+                if let ttl = registration.manifest.instance.ttlMilliseconds {
+                    loaded.leases[registration.id] = max(registration.leaseExpires ?? 0, start + ttl)
+                }
+            }
+            for record in try snapshot.records(in: Self.hostCollection) {
+                let host = try decoder.decode(HostRecord.self, from: Data(record.value.utf8))
+                loaded.hosts[host.id] = host
+                loaded.hostSeen[host.id] = max(host.lastSeen, start)
+            }
+            for record in try snapshot.records(in: Self.pinCollection) {
+                let pin = try decoder.decode(NamePin.self, from: Data(record.value.utf8))
+                loaded.pins[pin.name] = pin
+            }
+            loaded.index = try snapshot.lastJournalSequence()
+            let first = max(0, loaded.index - Int64(eventRetention))
+            loaded.events = try snapshot.journal(after: first).map {
+                try decoder.decode(RegistryEvent.self, from: Data($0.value.utf8))
+            }
+        }
+        self.state = Mutex(loaded)
+        self.signal = ChangeSignal(index: loaded.index)
+    }
+
+    /// Wakes every long-poll and event stream for good: the daemon is stopping, and open
+    /// streams must end so that the server can close its connections.
+    public func beginShutdown() {
+        shuttingDown.store(true, ordering: .sequentiallyConsistent)
+        signal.publish(.max)
+    }
+
+    /// Whether ``beginShutdown()`` was called.
+    public var isShuttingDown: Bool { shuttingDown.load(ordering: .sequentiallyConsistent) }
+
+    /// The index of the last change.
+    public var index: Int64 { state.withLock { $0.index } }
+
+    /// Waits until the index passes `index` or `timeout` runs out (long-poll).
+    public func waitForChange(after index: Int64, timeout: Duration) async {
+        await signal.wait(after: index, timeout: timeout)
+    }
+
+    // MARK: Writing
+
+    /// What one write changes, applied to the in-memory state after COMMIT.
+    struct Pending {
+        var index: Int64
+        let time: Int64
+        var registrations: [String: Registration?] = [:]
+        var leases: [String: Int64?] = [:]
+        var hosts: [String: HostRecord?] = [:]
+        var hostSeen: [String: Int64] = [:]
+        var pins: [ServiceName: NamePin] = [:]
+        var events: [RegistryEvent] = []
+
+        mutating func event(_ type: RegistryEvent.Kind, id: String?, name: String?, version: String? = nil,
+                            health: HealthStatus? = nil, generation: Int64? = nil) -> Int64 {
+            index += 1
+            events.append(RegistryEvent(index: index, type: type, id: id, name: name, version: version,
+                                        health: health, generation: generation, time: time))
+            return index
+        }
+
+        func apply(to state: inout State, retention: Int) {
+            for (id, registration) in registrations {
+                if let old = state.registrations[id] { state.names.remove(old) }
+                state.registrations[id] = registration
+                if let registration { state.names.add(registration) }
+            }
+            for (id, lease) in leases { state.leases[id] = lease }
+            for (id, host) in hosts {
+                state.hosts[id] = host
+                if host == nil { state.hostSeen[id] = nil }
+            }
+            for (id, seen) in hostSeen { state.hostSeen[id] = seen }
+            for (name, pin) in pins { state.pins[name] = pin }
+            state.index = index
+            state.events.append(contentsOf: events)
+            if state.events.count > retention + retention / 4 {
+                state.events.removeFirst(state.events.count - retention)
+            }
+        }
+    }
+
+    /// Runs `body` in a store transaction with the current state; journals its events and
+    /// publishes its changes after COMMIT.
+    func write<T: Sendable>(_ body: @escaping @Sendable (QuadStore.Transaction, State, inout Pending) throws -> T) async throws -> T {
+        do {
+            return try await store.write { transaction in
+                let current = self.state.withLock { $0 }
+                var pending = Pending(index: current.index, time: self.now())
+                let result = try body(transaction, current, &pending)
+                guard !pending.events.isEmpty else { return result }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = .sortedKeys
+                for event in pending.events {
+                    try transaction.appendJournal(String(decoding: try encoder.encode(event), as: UTF8.self), sequence: event.index)
+                }
+                // Trim now and then, not on every write: the journal keeps 2x the retention at most.
+                let retention = Int64(self.eventRetention)
+                if pending.index % 1000 == 0, pending.index > 2 * retention {
+                    try transaction.trimJournal(through: pending.index - retention)
+                }
+                let apply = pending
+                transaction.afterCommit {
+                    self.state.withLock { apply.apply(to: &$0, retention: self.eventRetention) }
+                    self.signal.publish(apply.index)
+                }
+                return result
+            }
+        } catch let error as RegistryError {
+            throw error
+        } catch let error as OntologyError {
+            throw RegistryError(.storage, error.message)
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    // MARK: Events
+
+    /// Events after `index`, oldest first, at most `limit`. When events after `index` were
+    /// already discarded, the first element is a ``RegistryEvent/Kind/reset`` event.
+    public func events(after index: Int64, limit: Int = 1000) -> [RegistryEvent] {
+        state.withLock { state in
+            guard index < state.index else { return [] }
+            let oldest = state.events.first?.index ?? state.index + 1
+            var result: [RegistryEvent] = []
+            if index + 1 < oldest {
+                result.append(RegistryEvent(index: oldest - 1, type: .reset, id: nil, name: nil, time: now()))
+            }
+            let start = state.events.partitionPoint { $0.index <= index }
+            result.append(contentsOf: state.events[start...].prefix(limit))
+            return result
+        }
+    }
+}
+
+extension Array {
+    /// The first index whose element does not satisfy `belongs`, for a predicate that is true
+    /// for a prefix of the array (binary search).
+    func partitionPoint(_ belongs: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

@@ -1,0 +1,31 @@
+/// One change to the registry, with the index that orders all changes.
+public struct RegistryEvent: Codable, Sendable, Hashable {
+    /// What changed.
+    public enum Kind: String, Codable, Sendable, Hashable {
+        case serviceRegistered = "service.registered"
+        case serviceUpdated = "service.updated"
+        case serviceDeregistered = "service.deregistered"
+        case healthChanged = "service.health"
+        case leaseExpired = "service.expired"
+        case nameRebound = "name.rebound"
+        case hostRegistered = "host.registered"
+        case hostOnline = "host.online"
+        case hostOffline = "host.offline"
+        case hostRemoved = "host.removed"
+        /// A bundled ontology was loaded or upgraded.
+        case ontologyLoaded = "ontology.loaded"
+        /// Events before `index` were discarded; a watcher that missed them must re-list.
+        case reset
+    }
+
+    public var index: Int64
+    public var type: Kind
+    /// Registration id or host id.
+    public var id: String?
+    public var name: String?
+    public var version: String?
+    public var health: HealthStatus?
+    public var generation: Int64?
+    /// Milliseconds since 1970.
+    public var time: Int64
+}

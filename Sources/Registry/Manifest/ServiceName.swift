@@ -1,0 +1,94 @@
+/// A site-scoped hierarchical name: `<site domain>/<segment>[/<segment>...]`, such as
+/// `snac.asu.edu/WeightManagementPlan/plan1` (seed 001 §III-A).
+///
+/// Names are plain ASCII so that two names that look alike are alike: segments use letters,
+/// digits and `. _ ~ -`, and `.` and `..` are not segments (no path tricks). At most 256 bytes.
+public struct ServiceName: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let value: String
+
+    /// Validates `text` as a name.
+    /// - Throws: ``RegistryError`` `registry.invalid_name` naming what is wrong.
+    public init(_ text: String) throws {
+        guard !text.isEmpty, text.utf8.count <= 256 else {
+            throw RegistryError(.invalidName, "a name must have 1 to 256 characters")
+        }
+        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard segments.count >= 2 else {
+            throw RegistryError(.invalidName, "`\(text)` is not a site-scoped name: write <site domain>/<Name>, e.g. snac.asu.edu/Weather")
+        }
+        guard Self.isDomain(segments[0]) else {
+            throw RegistryError(.invalidName, "`\(segments[0])` in `\(text)` is not a site domain (letters, digits, '-' and '.')")
+        }
+        for segment in segments.dropFirst() where !Self.isSegment(segment) {
+            throw RegistryError(.invalidName, "`\(text)` has an invalid segment `\(segment)`: use letters, digits and . _ ~ - (and not . or ..)")
+        }
+        self.value = text
+    }
+
+    /// A name already validated (a member of a validated name).
+    init(unchecked text: String) {
+        self.value = text
+    }
+
+    /// The site part, before the first `/`.
+    public var site: String { String(value.prefix { $0 != "/" }) }
+
+    public var description: String { value }
+
+    /// The name of a member (method or channel) of this one.
+    /// - Throws: `registry.invalid_name` when `member` is not one segment.
+    public func appending(_ member: String) throws -> ServiceName {
+        guard Self.isSegment(Substring(member)) else {
+            throw RegistryError(.invalidName, "`\(member)` is not a valid member name: use letters, digits and . _ ~ -")
+        }
+        return try ServiceName(value + "/" + member)
+    }
+
+    /// Whether this name is `prefix` or lies under it. A prefix ending in `/` matches names that
+    /// start with it; one without matches the name itself and names below it, never
+    /// `snac.asu.edu.evil/...` for `snac.asu.edu`.
+    public func isCovered(byPrefix prefix: String) -> Bool {
+        if prefix.isEmpty { return true }
+        if prefix.hasSuffix("/") { return value.hasPrefix(prefix) }
+        return value == prefix || value.hasPrefix(prefix + "/")
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        try self.init(container.decode(String.self))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(value)
+    }
+
+    public static func < (lhs: ServiceName, rhs: ServiceName) -> Bool { lhs.value < rhs.value }
+
+    static func isSegment(_ segment: Substring) -> Bool {
+        guard !segment.isEmpty, segment != ".", segment != ".." else { return false }
+        return segment.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+
+    static func isDomain(_ segment: Substring) -> Bool {
+        guard !segment.isEmpty, !segment.hasPrefix("."), !segment.hasSuffix("."), !segment.contains("..") else { return false }
+        return segment.utf8.allSatisfy { byte in
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"):
+                true
+            default:
+                false
+            }
+        }
+    }
+}

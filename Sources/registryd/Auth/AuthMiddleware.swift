@@ -1,0 +1,27 @@
+import Foundation
+import Hummingbird
+
+/// Reads `Authorization: Bearer <token>` into the context's principal. A token that is
+/// presented but unknown is refused here (401); a request without one goes on as the
+/// anonymous principal (if the daemon grants anonymous scopes) and each route decides.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = RegistrydContext
+    let tokens: TokenStore
+    /// Scopes for requests without a token (`serve --anonymous-scope`), none by default.
+    let anonymousScopes: [Scope]
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        if let header = request.headers[.authorization] {
+            let parts = header.split(separator: " ", maxSplits: 1)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                  let principal = tokens.principal(for: parts[1].trimmingCharacters(in: .whitespaces)) else {
+                throw APIError(.unauthorized, code: "auth.invalid_token", "the bearer token is not valid")
+            }
+            context.principal = principal
+        } else if !anonymousScopes.isEmpty {
+            context.principal = Principal(tokenID: "anonymous", scopes: anonymousScopes)
+        }
+        return try await next(request, context)
+    }
+}

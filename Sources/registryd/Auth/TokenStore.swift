@@ -1,0 +1,96 @@
+import COpenSSL
+import Foundation
+import Ontology
+import Synchronization
+
+/// A bearer token as stored: its id, scopes and the SHA-256 of its secret (never the secret).
+struct TokenRecord: Codable, Sendable, Hashable {
+    var id: String
+    var scopes: [String]
+    var description: String?
+    /// Milliseconds since 1970.
+    var created: Int64
+    /// Hex SHA-256 of the secret.
+    var hash: String
+}
+
+/// The daemon's tokens: kept in the store (collection `token`, keyed by hash) and in memory
+/// for the check every request makes.
+final class TokenStore: Sendable {
+    static let collection = "token"
+    private let store: QuadStore
+    private let tokens: Mutex<[String: TokenRecord]>
+
+    init(store: QuadStore) throws {
+        self.store = store
+        let decoder = JSONDecoder()
+        let records = try store.read { snapshot in try snapshot.records(in: Self.collection) }
+        var byHash: [String: TokenRecord] = [:]
+        for record in records {
+            if let token = try? decoder.decode(TokenRecord.self, from: Data(record.value.utf8)) { byHash[token.hash] = token }
+        }
+        tokens = Mutex(byHash)
+    }
+
+    var isEmpty: Bool { tokens.withLock { $0.isEmpty } }
+
+    var all: [TokenRecord] { tokens.withLock { Array($0.values) }.sorted { $0.created < $1.created } }
+
+    /// Creates a token with `scopes`; returns its record and the secret, which is shown once.
+    func create(scopes: [Scope], description: String?) throws -> (TokenRecord, secret: String) {
+        let secret = "rgd_" + Self.randomHex(bytes: 24)
+        let record = TokenRecord(id: "tok-" + Self.randomHex(bytes: 6), scopes: scopes.map(\.description), description: description,
+                                 created: Int64(Date().timeIntervalSince1970 * 1000), hash: Self.sha256Hex(secret))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let json = String(decoding: try encoder.encode(record), as: UTF8.self)
+        try store.write { transaction in try transaction.putRecord(json, in: Self.collection, key: record.hash) }
+        tokens.withLock { $0[record.hash] = record }
+        return (record, secret)
+    }
+
+    /// Removes a token by id; returns whether it existed.
+    func revoke(id: String) throws -> Bool {
+        guard let record = tokens.withLock({ $0.values.first { $0.id == id } }) else { return false }
+        try store.write { transaction in _ = try transaction.deleteRecord(in: Self.collection, key: record.hash) }
+        tokens.withLock { $0[record.hash] = nil }
+        return true
+    }
+
+    /// The principal a secret stands for, or nil.
+    func principal(for secret: String) -> Principal? {
+        guard secret.hasPrefix("rgd_"), secret.utf8.count < 200 else { return nil }
+        let hash = Self.sha256Hex(secret)
+        guard let record = tokens.withLock({ $0[hash] }) else { return nil }
+        return Principal(tokenID: record.id, scopes: record.scopes.compactMap(Scope.init))
+    }
+
+    static func sha256Hex(_ text: String) -> String {
+        var digest = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
+        let bytes = Array(text.utf8)
+        _ = bytes.withUnsafeBufferPointer { input in
+            digest.withUnsafeMutableBufferPointer { output in
+                SHA256(input.baseAddress, input.count, output.baseAddress)
+            }
+        }
+        return hex(digest)
+    }
+
+    static func randomHex(bytes count: Int) -> String {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var generator = SystemRandomNumberGenerator()
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &generator) }
+        return hex(bytes)
+    }
+
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 15)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import Ontology
+import Registry
+
+/// What `serve` and `demo` do to a data directory before using it: open the store and the
+/// registry, load the bundled ontologies (new or changed files only), and on first start create
+/// the admin token, written to `<data>/admin.token` (mode 0600) and returned so it can be shown.
+struct DaemonSetup {
+    let store: QuadStore
+    let registry: Registry
+    let tokens: TokenStore
+    /// The new admin token's secret, on first start only.
+    let newAdminToken: String?
+    let loadedOntologies: [LoadedOntology]
+    let shareDirectory: String?
+
+    static func open(data: String) async throws -> DaemonSetup {
+        let store = try StoreAccess.open(data)
+        do {
+            let registry = try Registry(store: store)
+            let tokens = try TokenStore(store: store)
+            var secret: String?
+            if tokens.isEmpty {
+                let (_, created) = try tokens.create(scopes: [.admin], description: "admin token created on first start")
+                let path = data + "/admin.token"
+                FileManager.default.createFile(atPath: path, contents: Data((created + "\n").utf8), attributes: [.posixPermissions: 0o600])
+                secret = created
+            }
+            let share = ShareDirectory.locate()
+            var loaded: [LoadedOntology] = []
+            if let share {
+                loaded = try await registry.loadOntologies(from: share + "/ontologies")
+            }
+            return DaemonSetup(store: store, registry: registry, tokens: tokens, newAdminToken: secret,
+                               loadedOntologies: loaded, shareDirectory: share)
+        } catch {
+            store.close()
+            if let failure = error as? CommandFailure { throw failure }
+            throw CommandFailure("\(data): \(error)")
+        }
+    }
+}

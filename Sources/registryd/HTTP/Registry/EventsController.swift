@@ -1,0 +1,62 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Registry
+
+/// `GET /v1/events?since=N`: the change log as Server-Sent Events, then every new change as it
+/// commits. Each event's `id` is its index, so a client that reconnects with `Last-Event-ID`
+/// (or `since`) continues where it stopped; if the events it missed were discarded it first gets
+/// a `reset` event and must re-list.
+struct EventsController {
+    let registry: Registry
+    /// How often an idle stream sends a comment, so proxies and clients see it alive.
+    var keepAlive: Duration = .seconds(15)
+
+    func addRoutes(to router: Router<RegistrydContext>) {
+        router.get("v1/events") { request, context in try events(request, context) }
+    }
+
+    private func events(_ request: Request, _ context: RegistrydContext) throws -> Response {
+        try context.requireQuery()
+        let sinceText = request.uri.queryParameters.get("since") ?? request.headers[HTTPField.Name("Last-Event-ID")!]
+        var since = registry.index
+        if let sinceText {
+            guard let value = Int64(sinceText), value >= 0 else {
+                throw RegistryError(.invalidRequest, "`since`: expected a change index (a non-negative integer)")
+            }
+            since = value
+        }
+        let registry = self.registry
+        let start = since
+        let keepAlive = self.keepAlive
+        var headers = HTTPFields()
+        headers[.contentType] = "text/event-stream"
+        headers[.cacheControl] = "no-cache"
+        headers[.registryIndex] = String(registry.index)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            var last = start
+            try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
+            while !Task.isCancelled && !registry.isShuttingDown {
+                let batch = registry.events(after: last)
+                if batch.isEmpty {
+                    let before = registry.index
+                    await registry.waitForChange(after: last, timeout: keepAlive)
+                    if registry.index == before && before <= last {
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    }
+                    continue
+                }
+                var text = ""
+                for event in batch {
+                    let data = String(decoding: try encoder.encode(event), as: UTF8.self)
+                    text += "id: \(event.index)\nevent: \(event.type.rawValue)\ndata: \(data)\n\n"
+                    last = max(last, event.index)
+                }
+                try await writer.write(ByteBuffer(string: text))
+            }
+            try await writer.finish(nil)
+        })
+    }
+}

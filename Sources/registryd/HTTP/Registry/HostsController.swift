@@ -1,0 +1,84 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// `/v1/hosts`: the devices and servers instances run on, online while their heartbeats come.
+struct HostsController {
+    let registry: Registry
+
+    func addRoutes(to router: Router<RegistrydContext>) {
+        let group = router.group("v1/hosts")
+        group.post { request, context in try await register(request, context) }
+        group.get { request, context in try await list(request, context) }
+        group.get(":id") { _, context in try show(context) }
+        group.delete(":id") { _, context in try await remove(context) }
+        group.put(":id/heartbeat") { _, context in try await heartbeat(context) }
+    }
+
+    private func register(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        try context.require("register hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        var request = request
+        var buffer = try await request.collectBody(limit: 64 << 10)
+        let json = try JSONValue.parse(Data(buffer.readBytes(length: buffer.readableBytes) ?? []))
+        let allowed: Set<String> = ["id", "architecture", "os", "tier", "location", "ttl"]
+        guard case .object(let fields) = json else { throw RegistryError(.invalidManifest, "a host is a JSON object") }
+        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+            throw RegistryError(.unknownField, "`\(unknown)`: unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        }
+        func string(_ key: String) throws -> String? {
+            guard let value = fields[key], value != .null else { return nil }
+            guard case .string(let text) = value, text.utf8.count <= 1024 else { throw RegistryError(.invalidManifest, "`\(key)`: expected a string") }
+            return text
+        }
+        guard let id = try string("id") else { throw RegistryError(.invalidManifest, "`id`: required") }
+        var spec = HostSpec(id: id, architecture: try string("architecture"), operatingSystem: try string("os"), location: try string("location"))
+        if let tier = try string("tier") {
+            guard let value = DeploymentTier(rawValue: tier) else { throw RegistryError(.invalidManifest, "`tier`: `\(tier)` is not one of device, edge, fog, cloud") }
+            spec.tier = value
+        }
+        if let ttl = fields["ttl"] {
+            let milliseconds: Int64?
+            switch ttl {
+            case .string(let text): milliseconds = LeaseDuration.milliseconds(text)
+            case .number(let seconds) where seconds > 0 && seconds < 86_400 * 365: milliseconds = Int64(seconds * 1000)
+            default: milliseconds = nil
+            }
+            guard let milliseconds, milliseconds >= 100 else { throw RegistryError(.invalidManifest, "`ttl`: expected a duration such as \"30s\"") }
+            spec.ttlMilliseconds = milliseconds
+        }
+        let host = try await registry.registerHost(spec)
+        return try JSONResponse.make(HostView(host), status: .created, index: host.index)
+    }
+
+    private func list(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        try context.requireQuery()
+        try await LongPoll.wait(request, registry: registry)
+        let index = registry.index
+        struct Body: Encodable {
+            var index: Int64
+            var hosts: [HostView]
+        }
+        return try JSONResponse.make(Body(index: index, hosts: registry.hosts().map(HostView.init)), index: index)
+    }
+
+    private func show(_ context: RegistrydContext) throws -> Response {
+        try context.requireQuery()
+        let id = try context.parameters.require("id")
+        guard let host = registry.host(id: id) else { throw RegistryError(.notFound, "no host `\(id)`") }
+        return try JSONResponse.make(HostView(host), index: host.index)
+    }
+
+    private func remove(_ context: RegistrydContext) async throws -> Response {
+        try context.require("remove hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        try await registry.removeHost(id: id)
+        return try JSONResponse.make(["index": registry.index], index: registry.index)
+    }
+
+    private func heartbeat(_ context: RegistrydContext) async throws -> Response {
+        try context.require("send host heartbeats (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        let host = try await registry.heartbeat(host: id)
+        return try JSONResponse.make(HostView(host), index: host.index)
+    }
+}

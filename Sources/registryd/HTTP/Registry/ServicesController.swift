@@ -1,0 +1,170 @@
+import Foundation
+import Hummingbird
+import Registry
+
+/// `/v1/services`: registration by push and pull, listing with filters and long-poll, one
+/// registration's details, replacement, removal, health and lease renewal.
+struct ServicesController {
+    let registry: Registry
+    let fetcher: ManifestFetcher
+    let settings: ServerSettings
+
+    func addRoutes(to router: Router<RegistrydContext>) {
+        let group = router.group("v1/services")
+        group.post { request, context in try await register(request, context) }
+        group.get { request, context in try await list(request, context) }
+        group.post("pull") { request, context in try await pull(request, context) }
+        group.get(":id") { _, context in try show(context) }
+        group.put(":id") { request, context in try await replace(request, context) }
+        group.delete(":id") { _, context in try await remove(context) }
+        group.put(":id/health") { request, context in try await health(request, context) }
+        group.put(":id/lease") { _, context in try renew(context) }
+        group.post(":id/pull") { request, context in try await repull(request, context) }
+    }
+
+    private func body(_ request: inout Request, limit: Int) async throws -> [UInt8] {
+        var buffer = try await request.collectBody(limit: limit)
+        return buffer.readBytes(length: buffer.readableBytes) ?? []
+    }
+
+    private func register(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        var request = request
+        let bytes = try await body(&request, limit: settings.maxManifestSize)
+        let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
+                                                baseIRI: "urn:registryd:upload")
+        let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: principal.mayRegister)
+        return try JSONResponse.make(RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
+    }
+
+    private func replace(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        var request = request
+        let bytes = try await body(&request, limit: settings.maxManifestSize)
+        let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
+                                                baseIRI: "urn:registryd:upload")
+        let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: principal.mayRegister)
+        return try JSONResponse.make(RegistrationView(registration), index: registration.index)
+    }
+
+    private func pull(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        var request = request
+        let bytes = try await body(&request, limit: 64 << 10)
+        let json = try JSONValue.parse(Data(bytes))
+        guard case .object(let fields) = json, case .string(let url)? = fields["url"], fields.count == 1 else {
+            throw APIError(.badRequest, code: "request.invalid", #"the body must be {"url": "<introspect URL>"}"#)
+        }
+        let (fetched, contentType) = try await fetcher.fetch(url)
+        let input = try RegistrationBody.decode(fetched, contentType: contentType, query: RegistrationBody.query(of: request), baseIRI: url)
+        let (registration, created) = try await registry.register(input, pullURL: url, owner: principal.tokenID, authorize: principal.mayRegister)
+        return try JSONResponse.make(RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
+    }
+
+    private func repull(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        guard let existing = registry.registration(id: id) else { throw RegistryError(.notFound, "no registration `\(id)`") }
+        guard let url = existing.pullURL else {
+            throw APIError(.badRequest, code: "pull.not_pulled", "`\(id)` was pushed, not pulled: there is no introspect URL to fetch again")
+        }
+        let (fetched, contentType) = try await fetcher.fetch(url)
+        var input = try RegistrationBody.decode(fetched, contentType: contentType, baseIRI: url)
+        // The pulled manifest keeps the id the registration has.
+        if case .manifest(var manifest, let source) = input {
+            manifest.instance.id = nil
+            input = .manifest(manifest, source: source)
+        }
+        let (registration, _) = try await registry.register(input, replacing: id, pullURL: url, owner: principal.tokenID,
+                                                            authorize: principal.mayRegister)
+        return try JSONResponse.make(RegistrationView(registration), index: registration.index)
+    }
+
+    private func list(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        try context.requireQuery()
+        let query = request.uri.queryParameters
+        var filter = RegistrationFilter()
+        filter.namePrefix = query.get("name")
+        filter.version = query.get("version")
+        if let tier = query.get("tier") {
+            guard let value = DeploymentTier(rawValue: tier) else { throw RegistryError(.invalidRequest, "`tier`: `\(tier)` is not one of device, edge, fog, cloud") }
+            filter.tier = value
+        }
+        if let health = query.get("health") {
+            guard let value = HealthStatus(rawValue: health) else { throw RegistryError(.invalidRequest, "`health`: `\(health)` is not one of ok, degraded, broken") }
+            filter.health = value
+        }
+        if let proto = query.get("protocol") {
+            guard let value = EndpointProtocol(rawValue: proto) else { throw RegistryError(.invalidRequest, "`protocol`: `\(proto)` is not one of rest, coap, mqtt, amqp") }
+            filter.protocol = value
+        }
+        if let ontologyClass = query.get("class") {
+            guard let iri = ManifestPrefixes.expand(ontologyClass) else {
+                throw RegistryError(.invalidRequest, "`class`: `\(ontologyClass)` is neither an absolute IRI nor a compact IRI with a known prefix")
+            }
+            filter.ontologyClass = iri
+        }
+        try await LongPoll.wait(request, registry: registry)
+        let (index, registrations) = try await registry.registrations(matching: filter)
+        struct Body: Encodable {
+            var index: Int64
+            var services: [RegistrationView]
+        }
+        return try JSONResponse.make(Body(index: index, services: registrations.map { RegistrationView($0) }), index: index)
+    }
+
+    private func show(_ context: RegistrydContext) throws -> Response {
+        try context.requireQuery()
+        let id = try context.parameters.require("id")
+        guard let registration = registry.registration(id: id) else { throw RegistryError(.notFound, "no registration `\(id)`") }
+        return try JSONResponse.make(RegistrationView(registration, detailed: true), index: registration.index)
+    }
+
+    private func remove(_ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("remove services (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        let index = try await registry.deregister(id: id, authorize: principal.mayRegister)
+        return try JSONResponse.make(["index": index], index: index)
+    }
+
+    private func health(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("report health (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        var request = request
+        let json = try JSONValue.parse(Data(try await body(&request, limit: 16 << 10)))
+        guard case .object(let fields) = json, case .string(let statusText)? = fields["status"],
+              let status = HealthStatus(rawValue: statusText), Set(fields.keys).isSubset(of: ["status", "note"]) else {
+            throw APIError(.badRequest, code: "request.invalid", #"the body must be {"status": "ok"|"degraded"|"broken", "note": "..."}"#)
+        }
+        var note: String?
+        if case .string(let text)? = fields["note"] { note = String(text.prefix(1024)) }
+        let registration = try await registry.setHealth(id: id, to: status, note: note, authorize: principal.mayRegister)
+        return try JSONResponse.make(RegistrationView(registration), index: registration.index)
+    }
+
+    private func renew(_ context: RegistrydContext) throws -> Response {
+        let principal = try context.require("renew leases (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        let expires = try registry.renewLease(id: id, authorize: principal.mayRegister)
+        return try JSONResponse.make(["id": id, "expires": JSONResponse.time(expires)])
+    }
+}
+
+/// Consul-style blocking queries: `?index=N&wait=30s` holds the request until the registry's
+/// index passes N or the wait (default 60 s, at most 10 min) runs out.
+enum LongPoll {
+    static func wait(_ request: Request, registry: Registry) async throws {
+        let query = request.uri.queryParameters
+        guard let indexText = query.get("index") else { return }
+        guard let index = Int64(indexText), index >= 0 else {
+            throw RegistryError(.invalidRequest, "`index`: expected a change index (a non-negative integer)")
+        }
+        var wait: Int64 = 60_000
+        if let text = query.get("wait") {
+            guard let value = LeaseDuration.milliseconds(text) else { throw RegistryError(.invalidRequest, "`wait`: `\(text)` is not a duration such as 30s") }
+            wait = min(value, 600_000)
+        }
+        await registry.waitForChange(after: index, timeout: .milliseconds(wait))
+    }
+}

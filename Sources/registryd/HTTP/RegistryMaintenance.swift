@@ -1,0 +1,64 @@
+import Foundation
+import Logging
+import Metrics
+import Ontology
+import Registry
+import ServiceLifecycle
+
+/// The daemon's background work: removes instances whose lease ran out, marks silent hosts
+/// offline, and keeps the registry gauges of `/metrics` current.
+struct RegistryMaintenance: Service {
+    let registry: Registry
+    let store: QuadStore
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        let services = Gauge(label: "registryd_services")
+        let instances = Gauge(label: "registryd_instances")
+        let hosts = Gauge(label: "registryd_hosts")
+        let expiries = Counter(label: "registryd_lease_expiries_total")
+        let storeBytes = Gauge(label: "registryd_store_bytes")
+        let changeIndex = Gauge(label: "registryd_change_index")
+        var ticks = 0
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                let expired = try await registry.expireLeases()
+                if !expired.isEmpty {
+                    expiries.increment(by: expired.count)
+                    logger.info("leases expired", metadata: ["instances": "\(expired.joined(separator: ","))"])
+                }
+                let offline = try await registry.markSilentHostsOffline()
+                if !offline.isEmpty { logger.info("hosts offline", metadata: ["hosts": "\(offline.joined(separator: ","))"]) }
+            } catch {
+                logger.error("maintenance failed", metadata: ["error": "\(error)"])
+            }
+            if ticks % 4 == 0 {
+                let counts = registry.counts
+                services.record(counts.services)
+                instances.record(counts.instances)
+                hosts.record(counts.hosts)
+                changeIndex.record(registry.index)
+                storeBytes.record(Self.size(of: store.databasePath) + Self.size(of: store.databasePath + "-wal"))
+            }
+            ticks += 1
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    static func size(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+}
+
+/// Ends open event streams and long-polls when the daemon is asked to stop. It is the last
+/// service of the group, so graceful shutdown reaches it first, before the HTTP server waits for
+/// its connections to close.
+struct ShutdownNotifier: Service {
+    let registry: Registry
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        registry.beginShutdown()
+    }
+}
