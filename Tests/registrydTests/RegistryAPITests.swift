@@ -104,6 +104,53 @@ struct RegistryAPITests {
         try daemon.stop()
     }
 
+    @Test func healthChecksSetHealthAndResolutionFollows() throws {
+        let files = try StaticFileServer(directory: F.root.appendingPathComponent("examples").path)
+        let daemon = try DaemonProcess(arguments: ["--pull-allow", "127.0.0.1"])
+        func register(_ id: String, check url: String) throws -> Int {
+            var manifest = F.manifest(name: "snac.asu.edu/Checked", id: id, url: "http://10.0.0.1/\(id)")
+            manifest = manifest.replacingOccurrences(of: #""weight": 100"#, with: #""weight": 100, "check": {"http": "\#(url)", "interval": "1s", "timeout": "1s"}"#)
+            return try daemon.request("POST", "/v1/services", body: manifest).status
+        }
+        #expect(try register("up", check: "http://127.0.0.1:\(files.port)/td/air-quality.td.json") == 201)
+        #expect(try register("down", check: "http://127.0.0.1:\(files.port)/no-such-file") == 201)
+        #expect(try register("elsewhere", check: "http://localhost:\(files.port)/td/air-quality.td.json") == 201)
+        Thread.sleep(forTimeInterval: 2)
+        let up = F.json(try daemon.request("GET", "/v1/services/up").body)
+        let down = F.json(try daemon.request("GET", "/v1/services/down").body)
+        let elsewhere = F.json(try daemon.request("GET", "/v1/services/elsewhere").body)
+        #expect(up["health"] as? String == "ok")
+        #expect(down["health"] as? String == "broken")
+        #expect((down["healthNote"] as? String)?.contains("404") == true, "\(down)")
+        #expect(elsewhere["health"] as? String == "broken")
+        #expect((elsewhere["healthNote"] as? String)?.contains("pull-allow") == true, "\(elsewhere)")
+        let resolved = F.json(try daemon.request("GET", "/v1/resolve?name=" + F.form("snac.asu.edu/Checked/main/op")).body)
+        let instances = Set((resolved["endpoints"] as? [[String: Any]] ?? []).compactMap { $0["instance"] as? String })
+        #expect(instances == ["up"], "broken instances are left out")
+        try daemon.stop()
+    }
+
+    @Test func hostsGoOfflineWithoutHeartbeatsAndComeBack() throws {
+        let daemon = try DaemonProcess()
+        let created = try daemon.request("POST", "/v1/hosts", body: #"{"id": "edge-gw-7", "architecture": "arm64", "os": "linux", "tier": "edge", "location": "building 7", "ttl": "1s"}"#)
+        #expect(created.status == 201, "\(created.body)")
+        #expect(try daemon.request("POST", "/v1/hosts", body: #"{"id": "cloud-1", "tier": "cloud", "ttl": "1h"}"#).status == 201)
+        #expect(try daemon.request("POST", "/v1/hosts", body: #"{"id": "x", "cpu": "fast"}"#).status == 400)
+        let edge = F.json(try daemon.request("GET", "/v1/hosts?tier=edge&status=online").body)["hosts"] as? [[String: Any]] ?? []
+        #expect(edge.compactMap { $0["id"] as? String } == ["edge-gw-7"])
+        Thread.sleep(forTimeInterval: 1.6)
+        let silent = F.json(try daemon.request("GET", "/v1/hosts/edge-gw-7").body)
+        #expect(silent["status"] as? String == "offline")
+        // The host is in the store as RDF too, with its status.
+        let ask = "ASK { ?h a <https://w3id.org/registryd/ms#Host> ; <https://w3id.org/registryd/ms#hostStatus> <https://w3id.org/registryd/ms#Offline> ; <https://w3id.org/registryd/ms#architecture> \"arm64\" }"
+        #expect(try daemon.request("GET", "/sparql?query=" + F.form(ask)).body.contains("true"))
+        #expect(try daemon.request("PUT", "/v1/hosts/edge-gw-7/heartbeat").status == 200)
+        #expect(F.json(try daemon.request("GET", "/v1/hosts/edge-gw-7").body)["status"] as? String == "online")
+        let events = try daemon.request("GET", "/v1/events?since=0", timeout: 0.5).body
+        #expect(events.contains("event: host.offline") && events.contains("event: host.online"))
+        try daemon.stop()
+    }
+
     @Test func longPollReturnsWhenTheIndexMoves() throws {
         let daemon = try DaemonProcess()
         let first = try daemon.request("GET", "/v1/services")

@@ -241,3 +241,14 @@ extension Registry {
         return (stem.isEmpty ? "service" : stem) + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix
     }
 }
+
+extension Registry {
+    /// The health checks of current registrations, for the daemon's checker.
+    public func healthChecks() -> [(id: String, check: HealthCheckSpec, health: HealthStatus)] {
+        state.withLock { state in
+            state.registrations.values.compactMap { registration in
+                registration.manifest.instance.check.map { (registration.id, $0, registration.health) }
+            }.sorted { $0.id < $1.id }
+        }
+    }
+}

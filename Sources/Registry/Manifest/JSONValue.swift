@@ -11,22 +11,14 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
     case object([String: JSONValue])
 
     /// Parses `data` as JSON.
-    /// - Throws: ``RegistryError`` `manifest.syntax` with the parser's description.
+    /// - Throws: ``RegistryError`` `manifest.syntax` with line and column.
     public static func parse(_ data: Data) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch let error as DecodingError {
-            var detail = "not valid JSON"
-            if case .dataCorrupted(let context) = error {
-                if let underlying = context.underlyingError as NSError?,
-                   let description = underlying.userInfo[NSDebugDescriptionErrorKey] as? String {
-                    detail = description
-                } else if !context.debugDescription.isEmpty {
-                    detail = context.debugDescription
-                }
-            }
-            throw RegistryError(.syntax, "the body is not valid JSON: \(detail)")
-        }
+        try JSONParser.parse(Array(data))
+    }
+
+    /// Parses bytes as JSON.
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try JSONParser.parse(bytes)
     }
 
     public init(from decoder: any Decoder) throws {

@@ -67,8 +67,24 @@ public struct InstanceSpec: Codable, Sendable, Hashable {
     /// The lease in milliseconds; nil means the registration does not expire.
     public var ttlMilliseconds: Int64?
     public var health: HealthStatus = .ok
+    /// An HTTP check the registry runs to set the health itself.
+    public var check: HealthCheckSpec?
 
     public init() {}
+}
+
+/// A health check the registry runs against an instance: `GET url` every `interval`. A 2xx
+/// answer means ok, 429 or 503 degraded, anything else (or no answer within `timeout`) broken.
+public struct HealthCheckSpec: Codable, Sendable, Hashable {
+    public var url: String
+    public var intervalMilliseconds: Int64
+    public var timeoutMilliseconds: Int64
+
+    public init(url: String, intervalMilliseconds: Int64 = 10_000, timeoutMilliseconds: Int64 = 2_000) {
+        self.url = url
+        self.intervalMilliseconds = intervalMilliseconds
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
 }
 
 /// A device a service exposes (an `iot-lite:Device`, `sosa:Sensor`, `sosa:Actuator`...).

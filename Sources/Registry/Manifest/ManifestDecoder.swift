@@ -59,7 +59,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeInstance(_ json: JSONValue, path: String) throws -> InstanceSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: ["id", "tier", "host", "weight", "ttl", "health"])
+        let reader = try JSONObjectReader(json, path: path, allowed: ["id", "tier", "host", "weight", "ttl", "health", "check"])
         var instance = InstanceSpec()
         if let id = try reader.string("id") {
             guard ManifestRules.isIdentifier(id) else {
@@ -88,6 +88,19 @@ public enum ManifestDecoder {
                 throw reader.invalid("health", "`\(health)` is not one of ok, degraded, broken")
             }
             instance.health = value
+        }
+        if let check = reader.value("check") {
+            let checkReader = try JSONObjectReader(check, path: reader.at("check"), allowed: ["http", "interval", "timeout"])
+            var spec = HealthCheckSpec(url: try url(checkReader, "http", schemes: ["http", "https"]))
+            if let interval = checkReader.value("interval") {
+                spec.intervalMilliseconds = try ManifestRules.ttl(interval, path: checkReader.at("interval"))
+                guard spec.intervalMilliseconds >= 1000 else { throw checkReader.invalid("interval", "at least 1s") }
+            }
+            if let timeout = checkReader.value("timeout") {
+                spec.timeoutMilliseconds = try ManifestRules.ttl(timeout, path: checkReader.at("timeout"))
+                guard spec.timeoutMilliseconds <= 60_000 else { throw checkReader.invalid("timeout", "at most 60s") }
+            }
+            instance.check = spec
         }
         return instance
     }

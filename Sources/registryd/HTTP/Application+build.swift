@@ -46,7 +46,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes))
     SPARQLController(store: services.store, settings: settings).addRoutes(to: router)
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
-    ServicesController(registry: services.registry, fetcher: ManifestFetcher(allowedHosts: settings.pullAllowedHosts),
+    ServicesController(registry: services.registry, fetcher: ManifestFetcher(allowList: HostAllowList(entries: settings.pullAllowedHosts)),
                        settings: settings).addRoutes(to: router)
     ResolveController(registry: services.registry).addRoutes(to: router)
     EventsController(registry: services.registry).addRoutes(to: router)
@@ -62,7 +62,8 @@ func buildServiceGroup(_ settings: ServerSettings, services: Services,
     var logger = Logger(label: "registryd")
     logger.logLevel = settings.logLevel
     let app = buildApplication(settings, services: services, onListening: onListening)
-    let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval, logger: logger)
+    let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval,
+                                          checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger)
     return ServiceGroup(configuration: .init(
         services: [.init(service: app), .init(service: maintenance), .init(service: ShutdownNotifier(registry: services.registry))],
         gracefulShutdownSignals: [.sigterm, .sigint],

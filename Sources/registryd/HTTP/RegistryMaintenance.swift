@@ -11,6 +11,7 @@ struct RegistryMaintenance: Service {
     let registry: Registry
     let store: QuadStore
     let interval: Duration
+    let checker: HealthChecker
     let logger: Logger
 
     func run() async throws {
@@ -28,6 +29,7 @@ struct RegistryMaintenance: Service {
                     expiries.increment(by: expired.count)
                     logger.info("leases expired", metadata: ["instances": "\(expired.joined(separator: ","))"])
                 }
+                await checker.runDueChecks(on: registry, now: Int64((Date().timeIntervalSince1970 * 1000).rounded()), logger: logger)
                 let offline = try await registry.markSilentHostsOffline()
                 if !offline.isEmpty { logger.info("hosts offline", metadata: ["hosts": "\(offline.joined(separator: ","))"]) }
             } catch {
@@ -44,6 +46,7 @@ struct RegistryMaintenance: Service {
             ticks += 1
             try? await Task.sleep(for: interval)
         }
+        await checker.shutdown()
     }
 
     static func size(of path: String) -> Int {

@@ -52,13 +52,27 @@ struct HostsController {
 
     private func list(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         try context.requireQuery()
+        // Filters for a deployment layer asking where a service may go (seed 002).
+        let query = RegistrationBody.query(of: request)
+        if let tier = query["tier"], DeploymentTier(rawValue: tier) == nil {
+            throw RegistryError(.invalidRequest, "`tier`: `\(tier)` is not one of device, edge, fog, cloud")
+        }
+        if let status = query["status"], status != "online", status != "offline" {
+            throw RegistryError(.invalidRequest, "`status`: expected online or offline")
+        }
         try await LongPoll.wait(request, registry: registry)
         let index = registry.index
         struct Body: Encodable {
             var index: Int64
             var hosts: [HostView]
         }
-        return try JSONResponse.make(Body(index: index, hosts: registry.hosts().map(HostView.init)), index: index)
+        let hosts = registry.hosts().map(HostView.init).filter { host in
+            (query["tier"].map { $0 == host.tier } ?? true)
+                && (query["status"].map { $0 == host.status } ?? true)
+                && (query["architecture"].map { $0 == host.architecture } ?? true)
+                && (query["os"].map { $0 == host.os } ?? true)
+        }
+        return try JSONResponse.make(Body(index: index, hosts: hosts), index: index)
     }
 
     private func show(_ context: RegistrydContext) throws -> Response {

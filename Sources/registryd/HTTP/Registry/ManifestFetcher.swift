@@ -10,20 +10,9 @@ import NIOCore
 /// (SSRF). No redirects (one could leave the allowed hosts), a connect and a total timeout, and a
 /// size limit on the body.
 struct ManifestFetcher: Sendable {
-    /// Allowed hosts: `name`, `name:port`, or `*.domain` (any subdomain).
-    let allowedHosts: [String]
+    let allowList: HostAllowList
     var timeout: Duration = .seconds(5)
     var maxSize: Int = 1 << 20
-
-    func isAllowed(host: String, port: Int?) -> Bool {
-        let host = host.lowercased()
-        return allowedHosts.contains { entry in
-            let entry = entry.lowercased()
-            if entry.hasPrefix("*.") { return host.hasSuffix(entry.dropFirst(1)) }
-            if let port, entry == "\(host):\(port)" { return true }
-            return entry == host
-        }
-    }
 
     /// The body and its content type.
     func fetch(_ url: String) async throws -> ([UInt8], String?) {
@@ -32,7 +21,7 @@ struct ManifestFetcher: Sendable {
             throw APIError(.badRequest, code: "pull.invalid_url", "`\(url)` is not an http or https URL")
         }
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        guard isAllowed(host: host, port: components.port) else {
+        guard allowList.allows(host: host, port: components.port) else {
             throw APIError(.forbidden, code: "pull.host_not_allowed",
                            "the registry does not fetch from `\(host)`; an admin can allow it with `serve --pull-allow \(host)`")
         }

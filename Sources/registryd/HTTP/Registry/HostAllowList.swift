@@ -1,0 +1,26 @@
+import Foundation
+
+/// The hosts the registry may contact on a client's behalf (pull registration, health checks),
+/// set by an admin with `serve --pull-allow`: `name`, `name:port`, or `*.domain`. Everything
+/// else is refused, so a register token cannot make the registry reach internal addresses (SSRF).
+struct HostAllowList: Sendable {
+    let entries: [String]
+
+    func allows(host: String, port: Int?) -> Bool {
+        let host = host.lowercased()
+        return entries.contains { entry in
+            let entry = entry.lowercased()
+            if entry.hasPrefix("*.") { return host.hasSuffix(entry.dropFirst(1)) }
+            if let port, entry == "\(host):\(port)" { return true }
+            return entry == host
+        }
+    }
+
+    /// The host of an http(s) URL if the list allows it; nil for other URLs or hosts.
+    func allowedHost(of url: String) -> String? {
+        guard let components = URLComponents(string: url), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", var host = components.host, !host.isEmpty else { return nil }
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return allows(host: host, port: components.port) ? host : nil
+    }
+}
