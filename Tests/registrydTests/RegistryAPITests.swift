@@ -75,13 +75,13 @@ struct RegistryAPITests {
 
     @Test func expiredLeaseRemovesTheInstanceAndEmitsAnEvent() throws {
         let daemon = try DaemonProcess()
-        let short = try daemon.request("POST", "/v1/services", body: F.manifest(name: "snac.asu.edu/Ephemeral", id: "eph-1", ttl: "1s"))
+        let short = try daemon.request("POST", "/v1/services", body: F.manifest(name: "snac.asu.edu/Ephemeral", id: "eph-1", ttl: "2s"))
         #expect(short.status == 201)
-        let kept = try daemon.request("POST", "/v1/services", body: F.manifest(name: "snac.asu.edu/Renewed", id: "ren-1", ttl: "1s"))
+        let kept = try daemon.request("POST", "/v1/services", body: F.manifest(name: "snac.asu.edu/Renewed", id: "ren-1", ttl: "2s"))
         let start = try #require(F.json(short.body)["index"] as? Int)
         #expect(kept.status == 201)
-        // Renew one lease every 300 ms for 2.5 s; the other is left to expire.
-        for _ in 0..<8 {
+        // Renew one lease every 300 ms for 3 s; the other is left to expire.
+        for _ in 0..<10 {
             #expect(try daemon.request("PUT", "/v1/services/ren-1/lease").status == 200)
             Thread.sleep(forTimeInterval: 0.3)
         }

@@ -17,6 +17,41 @@ extension QuadStore {
         var orphanCandidates: Set<TermID> = []
         /// Run after COMMIT (``afterCommit(_:)``).
         var commitHooks: [() -> Void] = []
+        /// Values a client keeps for the rest of the transaction (see ``subscript(key:)``).
+        private var userInfo: [String: Any] = [:]
+
+        /// A value a client keeps for the rest of this transaction: in a grouped write
+        /// (``QuadStore/groupedWrite(_:)``), what one write leaves here the next write of the same
+        /// transaction sees. A write that throws leaves nothing.
+        public subscript(key: String) -> Any? {
+            get { userInfo[key] }
+            set { userInfo[key] = newValue }
+        }
+
+        /// The in-memory side of the transaction, saved before a grouped write's savepoint and
+        /// put back when that write throws.
+        struct Bookkeeping {
+            var resolved: [Term: TermID]
+            var predicateDelta: [TermID: Int]
+            var knownGraphs: Set<TermID>
+            var orphanCandidates: Set<TermID>
+            var commitHookCount: Int
+            var userInfo: [String: Any]
+        }
+
+        func saveBookkeeping() -> Bookkeeping {
+            Bookkeeping(resolved: resolved, predicateDelta: predicateDelta, knownGraphs: knownGraphs,
+                        orphanCandidates: orphanCandidates, commitHookCount: commitHooks.count, userInfo: userInfo)
+        }
+
+        func restoreBookkeeping(_ saved: Bookkeeping) {
+            resolved = saved.resolved
+            predicateDelta = saved.predicateDelta
+            knownGraphs = saved.knownGraphs
+            orphanCandidates = saved.orphanCandidates
+            commitHooks.removeSubrange(saved.commitHookCount...)
+            userInfo = saved.userInfo
+        }
 
         init(writer: Writer) {
             self.writer = writer
@@ -269,6 +304,7 @@ extension QuadStore {
         /// Forgets what a rolled-back transaction resolved.
         func discard() {
             commitHooks = []
+            userInfo = [:]
             resolved = [:]
             predicateDelta = [:]
             knownGraphs = []

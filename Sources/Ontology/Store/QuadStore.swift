@@ -52,11 +52,13 @@ public final class QuadStore: Sendable {
     let writer: Writer
     let readers: ReaderPool
     let cache: TermCache
-    private let writerQueue: DispatchQueue
+    /// Grouped writes waiting for the writer (``groupedWrite(_:)``).
+    let group = Mutex<GroupQueue>(GroupQueue())
+    let writerQueue: DispatchQueue
     private let readerQueue: DispatchQueue
     private let writerKey = DispatchSpecificKey<Bool>()
     private let lock: DirectoryLock
-    private let isClosed = Atomic<Bool>(false)
+    let isClosed = Atomic<Bool>(false)
 
     /// Opens the store in `directory`, creating the directory and an empty store if needed.
     ///

@@ -118,6 +118,16 @@ public final class Registry: Sendable {
             return index
         }
 
+        /// Lays a later write's changes over these.
+        mutating func merge(_ later: Pending) {
+            index = later.index
+            registrations.merge(later.registrations) { $1 }
+            leases.merge(later.leases) { $1 }
+            hosts.merge(later.hosts) { $1 }
+            hostSeen.merge(later.hostSeen) { $1 }
+            pins.merge(later.pins) { $1 }
+        }
+
         func apply(to state: inout State, retention: Int) {
             for (id, registration) in registrations {
                 if let old = state.registrations[id] { state.names.remove(old) }
@@ -141,10 +151,15 @@ public final class Registry: Sendable {
 
     /// Runs `body` in a store transaction with the current state; journals its events and
     /// publishes its changes after COMMIT.
-    func write<T: Sendable>(_ body: @escaping @Sendable (QuadStore.Transaction, State, inout Pending) throws -> T) async throws -> T {
+    ///
+    /// The write may share its transaction with other writes (group commit): `body` then sees the
+    /// state with the changes of the writes before it in the group, and its own changes are
+    /// handed on to the writes after it, in the transaction's user info.
+    func write<T: Sendable>(_ body: @escaping @Sendable (QuadStore.Transaction, StateView, inout Pending) throws -> T) async throws -> T {
         do {
-            return try await store.write { transaction in
-                let current = self.state.withLock { $0 }
+            return try await store.groupedWrite { transaction in
+                let batch = transaction[Self.batchKey] as? Pending
+                let current = StateView(published: self.state.withLock { $0 }, before: batch)
                 var pending = Pending(index: current.index, time: self.now())
                 let result = try body(transaction, current, &pending)
                 guard !pending.events.isEmpty else { return result }
@@ -155,9 +170,13 @@ public final class Registry: Sendable {
                 }
                 // Trim now and then, not on every write: the journal keeps 2x the retention at most.
                 let retention = Int64(self.eventRetention)
-                if pending.index % 1000 == 0, pending.index > 2 * retention {
+                let first = pending.events[0].index
+                if (first...pending.index).contains(where: { $0 % 1000 == 0 }), pending.index > 2 * retention {
                     try transaction.trimJournal(through: pending.index - retention)
                 }
+                var merged = batch ?? Pending(index: current.index, time: pending.time)
+                merged.merge(pending)
+                transaction[Self.batchKey] = merged
                 let apply = pending
                 transaction.afterCommit {
                     self.state.withLock { apply.apply(to: &$0, retention: self.eventRetention) }
@@ -171,6 +190,9 @@ public final class Registry: Sendable {
             throw RegistryError(.storage, error.message)
         }
     }
+
+    /// The transaction user-info key of the group's pending changes.
+    static let batchKey = "registry.pending"
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()

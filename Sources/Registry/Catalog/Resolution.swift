@@ -119,7 +119,7 @@ extension Registry {
             guard current == expected else {
                 throw RegistryError(.conflict, "the generation of `\(name)` is \(current), not \(expected)")
             }
-            let offering = state.names.registrations(offering: name)
+            let offering = state.registrations(offering: name)
             for id in instances where !offering.contains(id) {
                 throw RegistryError(.invalidRequest, "instance `\(id)` does not exist or does not offer `\(name)`")
             }

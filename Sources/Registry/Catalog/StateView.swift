@@ -1,0 +1,47 @@
+/// What a registry write sees: the published state with the changes of the writes before it
+/// in the same group commit (``QuadStore/groupedWrite(_:)``) laid over it. Those writes have not
+/// committed yet, so they are not published, but the next write of the group must build on them
+/// (the same id, the next change index).
+struct StateView {
+    /// A dictionary of the published state with pending changes over it (nil: removed).
+    struct Overlaid<Key: Hashable, Value> {
+        let published: [Key: Value]
+        let overlay: [Key: Value?]
+
+        subscript(key: Key) -> Value? {
+            if let changed = overlay[key] { return changed }
+            return published[key]
+        }
+    }
+
+    let registrations: Overlaid<String, Registration>
+    let leases: Overlaid<String, Int64>
+    let hosts: Overlaid<String, HostRecord>
+    let hostSeen: Overlaid<String, Int64>
+    let pins: Overlaid<ServiceName, NamePin>
+    private let names: NameIndex
+    private let changedRegistrations: [String: Registration?]
+    /// The change index after the writes before this one.
+    let index: Int64
+
+    init(published state: Registry.State, before batch: Registry.Pending?) {
+        registrations = Overlaid(published: state.registrations, overlay: batch?.registrations ?? [:])
+        leases = Overlaid(published: state.leases, overlay: batch?.leases ?? [:])
+        hosts = Overlaid(published: state.hosts, overlay: batch?.hosts ?? [:])
+        hostSeen = Overlaid(published: state.hostSeen, overlay: (batch?.hostSeen ?? [:]).mapValues { Optional($0) })
+        pins = Overlaid(published: state.pins, overlay: (batch?.pins ?? [:]).mapValues { Optional($0) })
+        names = state.names
+        changedRegistrations = batch?.registrations ?? [:]
+        index = batch?.index ?? state.index
+    }
+
+    /// Ids of registrations that offer `name`, pending changes included.
+    func registrations(offering name: ServiceName) -> Set<String> {
+        var ids = names.registrations(offering: name)
+        for (id, registration) in changedRegistrations {
+            ids.remove(id)
+            if let registration, NameIndex.names(of: registration).contains(name) { ids.insert(id) }
+        }
+        return ids
+    }
+}
