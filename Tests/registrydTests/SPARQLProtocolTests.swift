@@ -91,6 +91,10 @@ struct SPARQLProtocolTests {
         #expect(reread.body.split(separator: "\n").count == 2)
         #expect(try again.request("DELETE", path).status == 204)
         #expect(try again.request("GET", path).status == 404)
+        // Deleting it again: 404 with the JSON error body, like every other error.
+        let gone = try again.request("DELETE", path)
+        #expect(gone.status == 404)
+        #expect(gone.body.contains("graph.not_found"))
         try again.stop()
         try? FileManager.default.removeItem(atPath: daemon.dataDirectory)
     }

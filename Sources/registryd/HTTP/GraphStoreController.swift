@@ -93,6 +93,9 @@ struct GraphStoreController {
         let graph = try target(request)
         let scope = self.scope(graph)
         let dropped = try await store.write { transaction in try transaction.drop(graph: scope) }
-        return Response(status: dropped || graph == nil ? .noContent : .notFound)
+        guard dropped || graph == nil else {
+            throw APIError(.notFound, code: "graph.not_found", "there is no graph \(graph.map(\.description) ?? "")")
+        }
+        return Response(status: .noContent)
     }
 }

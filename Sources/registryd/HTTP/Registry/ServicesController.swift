@@ -138,7 +138,11 @@ struct ServicesController {
             throw APIError(.badRequest, code: "request.invalid", #"the body must be {"status": "ok"|"degraded"|"broken", "note": "..."}"#)
         }
         var note: String?
-        if case .string(let text)? = fields["note"] { note = String(text.prefix(1024)) }
+        switch fields["note"] {
+        case .string(let text)?: note = String(text.prefix(1024))
+        case nil, .null?: note = nil
+        default: throw APIError(.badRequest, code: "request.invalid", "`note` must be a string")
+        }
         let registration = try await registry.setHealth(id: id, to: status, note: note, authorize: principal.mayRegister)
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
     }
