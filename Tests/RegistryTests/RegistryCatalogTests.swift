@@ -303,6 +303,30 @@ struct RegistryCatalogTests {
         #expect(free.endpoints.map(\.weight) == [100, 100])
     }
 
+    @Test func removingAPinnedInstanceTakesItOutOfThePin() async throws {
+        let fixture = try RegistryFixture()
+        let name = ServiceName.test("snac.asu.edu/Weather")
+        try await Self.register(fixture, try Manifests.service(name.value, id: "blue", endpoint: Self.rest("blue")))
+        try await Self.register(fixture, try Manifests.service(name.value, id: "green", endpoint: Self.rest("green")))
+        try await Self.register(fixture, try Manifests.service(name.value, id: "red", endpoint: Self.rest("red")))
+        _ = try await fixture.registry.pin(name, expectedGeneration: 0, instances: ["blue", "green"], weights: ["green": 5])
+        try await fixture.registry.deregister(id: "green")
+        let afterOne = try fixture.registry.resolve(name)
+        #expect(afterOne.generation == 2, "the removal is a new generation, so a CAS based on the old one fails")
+        #expect(Set(afterOne.endpoints.map(\.instance)) == ["blue"])
+        let rebound = fixture.registry.events(after: 0).filter { $0.type == .nameRebound }
+        #expect(rebound.map(\.generation) == [1, 2])
+        // The last pinned instance gone: the pin no longer restricts the name.
+        try await fixture.registry.deregister(id: "blue")
+        let afterAll = try fixture.registry.resolve(name)
+        #expect(afterAll.generation == 3)
+        #expect(afterAll.pinnedAt == nil)
+        #expect(Set(afterAll.endpoints.map(\.instance)) == ["red"])
+        // And it stays so after a restart.
+        try fixture.reopen()
+        #expect(try fixture.registry.resolve(name).generation == 3)
+    }
+
     @Test func pinOnAnObjectDecidesItsMethods() async throws {
         let fixture = try RegistryFixture()
         try await Self.register(fixture, try Manifests.service("snac.asu.edu/Weather", id: "blue", endpoint: Self.rest("blue"), channel: Self.mqtt("blue")))

@@ -100,18 +100,32 @@ extension Registry {
             guard authorize(existing.name) else {
                 throw RegistryError(.forbidden, "this token may not change `\(existing.name)`")
             }
-            try Self.remove(existing, transaction: transaction, pending: &pending, as: .serviceDeregistered)
+            try Self.remove(existing, state: state, transaction: transaction, pending: &pending, as: .serviceDeregistered)
             return pending.index
         }
     }
 
-    static func remove(_ registration: Registration, transaction: QuadStore.Transaction, pending: inout Pending,
+    /// Removes a registration, and takes its instance out of every pin that lists it (a new
+    /// generation, with a `name.rebound` event): a pin left with no instances no longer restricts
+    /// its name, so resolution falls back to the instances that offer it.
+    static func remove(_ registration: Registration, state: StateView, transaction: QuadStore.Transaction, pending: inout Pending,
                        as kind: RegistryEvent.Kind) throws {
         _ = try transaction.drop(graph: .named(.iri(registration.graphIRI)))
         try transaction.deleteRecord(in: serviceCollection, key: registration.id)
         pending.registrations[registration.id] = .some(nil)
         pending.leases[registration.id] = .some(nil)
         _ = pending.event(kind, id: registration.id, name: registration.name.value, version: registration.manifest.version)
+        var listing: [ServiceName: NamePin] = [:]
+        for pin in state.pins(listing: registration.id) { listing[pin.name] = pin }
+        for (name, pin) in pending.pins { listing[name] = pin.instances.contains(registration.id) ? pin : nil }
+        for var pin in listing.values.sorted(by: { $0.name < $1.name }) {
+            pin.instances.removeAll { $0 == registration.id }
+            pin.weights[registration.id] = nil
+            pin.generation += 1
+            pin.index = pending.event(.nameRebound, id: nil, name: pin.name.value, generation: pin.generation)
+            try transaction.putRecord(try encode(pin), in: pinCollection, key: pin.name.value)
+            pending.pins[pin.name] = pin
+        }
     }
 
     /// Sets an instance's health, as the instance reports it or a check finds it.
@@ -164,7 +178,7 @@ extension Registry {
             // Checked again inside the transaction: a renewal may have come in meanwhile.
             for id in expired.sorted() {
                 guard let lease = state.leases[id], lease < pending.time, let registration = state.registrations[id] else { continue }
-                try Self.remove(registration, transaction: transaction, pending: &pending, as: .leaseExpired)
+                try Self.remove(registration, state: state, transaction: transaction, pending: &pending, as: .leaseExpired)
                 removed.append(id)
             }
             return removed

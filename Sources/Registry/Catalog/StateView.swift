@@ -35,6 +35,16 @@ struct StateView {
         index = batch?.index ?? state.index
     }
 
+    /// The pins that list the instance `id`, pending changes included.
+    func pins(listing id: String) -> [NamePin] {
+        var result: [ServiceName: NamePin] = [:]
+        for (name, pin) in pins.published where pin.instances.contains(id) { result[name] = pin }
+        for (name, pin) in pins.overlay {
+            if let pin, pin.instances.contains(id) { result[name] = pin } else { result[name] = nil }
+        }
+        return Array(result.values)
+    }
+
     /// Ids of registrations that offer `name`, pending changes included.
     func registrations(offering name: ServiceName) -> Set<String> {
         var ids = names.registrations(offering: name)
