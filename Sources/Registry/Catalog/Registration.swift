@@ -30,6 +30,33 @@ public struct Registration: Codable, Sendable, Hashable {
 
     public var name: ServiceName { manifest.name }
     public var graphIRI: String { ManifestGraph.graphIRI(registrationID: id) }
+
+    /// Everything but the manifest, for ``record(manifestJSON:)``.
+    private struct Header: Encodable {
+        var id: String
+        var source: Source
+        var document: String?
+        var instanceNode: String?
+        var pullURL: String?
+        var health: HealthStatus
+        var healthNote: String?
+        var leaseExpires: Int64?
+        var created: Int64
+        var updated: Int64
+        var index: Int64
+        var owner: String?
+    }
+
+    /// The stored JSON of this registration (what `Codable` decodes back), with the manifest's
+    /// JSON encoded beforehand: the manifest is most of the record, and encoding it outside the
+    /// store's single writer lets registrations encode in parallel.
+    func record(manifestJSON: String) throws -> String {
+        let header = Header(id: id, source: source, document: document, instanceNode: instanceNode, pullURL: pullURL,
+                            health: health, healthNote: healthNote, leaseExpires: leaseExpires, created: created,
+                            updated: updated, index: index, owner: owner)
+        let text = try Registry.encode(header)
+        return #"{"manifest":"# + manifestJSON + "," + text.dropFirst()
+    }
 }
 
 /// A host that runs instances: a device, gateway or server, with its heartbeat.

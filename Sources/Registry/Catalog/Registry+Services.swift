@@ -58,7 +58,23 @@ extension Registry {
         }
         let id = manifest.instance.id ?? Self.newID(for: manifest.name)
         manifest.instance.id = id
-        let registrationManifest = manifest
+        // Everything that does not depend on what is stored is done here, in parallel with other
+        // requests, so that the single writer only writes.
+        var template = Registration(
+            id: id, manifest: manifest, source: .manifest, document: nil, instanceNode: nil, pullURL: pullURL,
+            health: manifest.instance.health, healthNote: nil, leaseExpires: nil, created: 0, updated: 0, index: 0, owner: owner)
+        switch input {
+        case .manifest(_, let source):
+            template.source = source
+        case .rdf(let document):
+            template.source = .rdf
+            let prepared = RegistrationGraph.prepare(document, graphIRI: template.graphIRI)
+            template.document = prepared.document
+            template.instanceNode = prepared.instanceNode
+        }
+        let triples = try RegistrationGraph.triples(of: template)
+        let manifestJSON = try Self.encode(manifest)
+        let prepared = template
         return try await write { transaction, state, pending in
             let existing = state.registrations[id]
             if let replacing, existing == nil, replacing == id {
@@ -67,25 +83,17 @@ extension Registry {
             if let existing, !authorize(existing.name) {
                 throw RegistryError(.forbidden, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
             }
-            var registration = Registration(
-                id: id, manifest: registrationManifest, source: .manifest, document: nil, instanceNode: nil,
-                pullURL: pullURL ?? existing?.pullURL, health: registrationManifest.instance.health, healthNote: nil,
-                leaseExpires: registrationManifest.instance.ttlMilliseconds.map { pending.time + $0 },
-                created: existing?.created ?? pending.time, updated: pending.time, index: 0, owner: owner ?? existing?.owner)
-            switch input {
-            case .manifest(_, let source):
-                registration.source = source
-            case .rdf(let document):
-                registration.source = .rdf
-                let prepared = RegistrationGraph.prepare(document, graphIRI: registration.graphIRI)
-                registration.document = prepared.document
-                registration.instanceNode = prepared.instanceNode
-            }
-            _ = try transaction.replace(graph: .iri(registration.graphIRI), with: try RegistrationGraph.triples(of: registration))
+            var registration = prepared
+            registration.pullURL = pullURL ?? existing?.pullURL
+            registration.owner = owner ?? existing?.owner
+            registration.leaseExpires = prepared.manifest.instance.ttlMilliseconds.map { pending.time + $0 }
+            registration.created = existing?.created ?? pending.time
+            registration.updated = pending.time
+            _ = try transaction.replace(graph: .iri(registration.graphIRI), with: triples)
             registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
                                                name: registration.name.value, version: registration.manifest.version,
                                                health: registration.health)
-            try transaction.putRecord(try Self.encode(registration), in: Self.serviceCollection, key: id)
+            try transaction.putRecord(try registration.record(manifestJSON: manifestJSON), in: Self.serviceCollection, key: id)
             pending.registrations[id] = registration
             pending.leases[id] = .some(registration.leaseExpires)
             return (registration, existing == nil)
