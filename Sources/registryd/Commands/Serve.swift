@@ -47,7 +47,7 @@ struct Serve: AsyncParsableCommand {
     var maxManifestKiB: Int = 1024
 
     @Option(name: .customLong("pull-allow"), help: ArgumentHelp(
-        "A host pull registration may fetch manifests from: NAME, NAME:PORT or *.DOMAIN (repeatable; none by default).",
+        "A host the registry may contact, for pull registration and health checks: NAME, NAME:PORT or *.DOMAIN (repeatable; none by default).",
         valueName: "host"))
     var pullAllow: [String] = []
 
