@@ -127,6 +127,11 @@ struct RegistryAPITests {
         let resolved = F.json(try daemon.request("GET", "/v1/resolve?name=" + F.form("snac.asu.edu/Checked/main/op")).body)
         let instances = Set((resolved["endpoints"] as? [[String: Any]] ?? []).compactMap { $0["instance"] as? String })
         #expect(instances == ["up"], "broken instances are left out")
+        // Reported health: a status from the list and a string note, nothing else.
+        #expect(try daemon.request("PUT", "/v1/services/up/health", body: #"{"status": "degraded", "note": {"x": 1}}"#).status == 400)
+        #expect(try daemon.request("PUT", "/v1/services/up/health", body: #"{"status": "sick"}"#).status == 400)
+        let degraded = try daemon.request("PUT", "/v1/services/up/health", body: #"{"status": "degraded", "note": "high latency"}"#)
+        #expect(F.json(degraded.body)["health"] as? String == "degraded")
         try daemon.stop()
     }
 
