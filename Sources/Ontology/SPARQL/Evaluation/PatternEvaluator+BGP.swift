@@ -15,10 +15,38 @@ extension PatternEvaluator {
             ordered = plan(triples, input: constantsOnly, bound: Set(bound.map { slots.variables[$0] }), graph: graph)
             plans[key] = ordered
         }
+        if ordered.count > 1, let joined = joinInDataset(ordered, input: input, graph: graph) {
+            return joined
+        }
         for triple in ordered {
             result = flatMap(result) { [self] solution in match(triple, solution, graph: graph) }
         }
         return result
+    }
+
+    /// The whole pattern joined by the dataset (``QueryableDataset/solutions(of:variables:in:)``),
+    /// with the input's bindings put in as constants; nil when the dataset does not join.
+    func joinInDataset(_ ordered: [TriplePattern], input: Solution, graph: GraphSelector) -> AnyIterator<Solution>? {
+        var free: [Variable] = []
+        var seen = Set<Variable>()
+        let substituted = ordered.map { triple -> TriplePattern in
+            let replace = { (position: TermPattern) -> TermPattern in
+                guard let variable = position.variable else { return position }
+                if let slot = self.slots.slot(of: variable), let value = input[slot] { return .term(value) }
+                if seen.insert(variable).inserted { free.append(variable) }
+                return position
+            }
+            return TriplePattern(replace(triple.subject), replace(triple.predicate), replace(triple.object))
+        }
+        guard let rows = dataset.solutions(of: substituted, variables: free, in: graph) else { return nil }
+        let freeSlots = free.map { slots[$0] }
+        var iterator = rows.makeIterator()
+        return AnyIterator {
+            guard let row = iterator.next() else { return nil }
+            var solution = input
+            for (slot, term) in zip(freeSlots, row) { solution[slot] = term }
+            return solution
+        }
     }
 
     /// Orders the patterns greedily: next comes the cheapest pattern connected to what is

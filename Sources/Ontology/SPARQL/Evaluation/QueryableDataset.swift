@@ -24,6 +24,11 @@ public protocol QueryableDataset {
     /// (they feed lazy iterators), so a dataset that can fail records the error and returns no
     /// more quads; the evaluator asks here before it returns a result.
     func storageFailure() -> Error?
+    /// The values of `variables` for every match of a whole basic graph pattern, joined by the
+    /// dataset itself in the order given, or nil to let the evaluator join pattern by pattern.
+    /// Every variable of `variables` occurs in `triples`; `triples` mention no other variables
+    /// (bound ones are already replaced by their values).
+    func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]?
 }
 
 extension QueryableDataset {
@@ -32,6 +37,8 @@ extension QueryableDataset {
     }
 
     public func storageFailure() -> Error? { nil }
+
+    public func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]? { nil }
 }
 
 /// A dataset that SPARQL Update can change.

@@ -62,6 +62,51 @@ public final class StoreDataset: QueryableDataset {
 
     public func storageFailure() -> Error? { failure }
 
+    public func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]? {
+        guard failure == nil else { return [] }
+        do {
+            let scope: JoinScope
+            switch graphs {
+            case .defaultGraph: scope = .union
+            case .named(let name):
+                guard let id = try snapshot.id(for: name) else { return [] }
+                scope = .named(id)
+            case .anyNamed: return nil
+            }
+            var numbers: [Variable: Int] = [:]
+            for variable in variables { numbers[variable] = numbers.count }
+            var patterns: [JoinPattern] = []
+            for triple in triples {
+                var positions: [JoinTerm] = []
+                for (index, position) in [triple.subject, triple.predicate, triple.object].enumerated() {
+                    switch position {
+                    case .variable(let variable):
+                        if numbers[variable] == nil { numbers[variable] = numbers.count }
+                        positions.append(.variable(numbers[variable]!))
+                    case .term(let term):
+                        // A literal subject or a non-IRI predicate matches nothing.
+                        if index == 0, term.literal != nil { return [] }
+                        if index == 1, term.iri == nil { return [] }
+                        guard let id = try snapshot.id(for: term) else { return [] }
+                        positions.append(.constant(id))
+                    }
+                }
+                patterns.append(JoinPattern(positions[0], positions[1], positions[2]))
+            }
+            guard let rows = try snapshot.join(patterns, variables: variables.map { numbers[$0]! }, in: scope) else { return nil }
+            let terms = try snapshot.terms(for: Set(rows.joined()))
+            return try rows.map { row in
+                try row.map { id in
+                    guard let term = terms[id] else { throw OntologyError(.storage, "term \(id) of a match is missing") }
+                    return term
+                }
+            }
+        } catch {
+            failure = failure ?? error
+            return []
+        }
+    }
+
     /// The store graphs a selector means: the default graph of a query is all of them.
     private static func scope(_ graphs: GraphSelector) -> GraphScope {
         switch graphs {
