@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "Ontology", targets: ["Ontology"]),
         .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "JOSE", targets: ["JOSE"]),
+        .library(name: "AccessControl", targets: ["AccessControl"]),
         .executable(name: "registryd", targets: ["registryd"]),
         .executable(name: "conformance", targets: ["conformance"]),
     ],
@@ -47,11 +49,24 @@ let package = Package(
             name: "Registry",
             dependencies: ["Ontology"]
         ),
+        // Compact JWS signing and verification (EdDSA, ES256) and JWK sets, through OpenSSL.
+        .target(
+            name: "JOSE",
+            dependencies: ["COpenSSL"]
+        ),
+        // The access service: the policy language, attribute domains, credentials, decisions.
+        .target(
+            name: "AccessControl",
+            dependencies: ["JOSE", "Ontology"],
+            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+        ),
         .executableTarget(
             name: "registryd",
             dependencies: [
                 "Ontology",
                 "Registry",
+                "AccessControl",
+                "JOSE",
                 "COpenSSL",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -76,6 +91,14 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", "Ontology"]
+        ),
+        .testTarget(
+            name: "JOSETests",
+            dependencies: ["JOSE"]
+        ),
+        .testTarget(
+            name: "AccessControlTests",
+            dependencies: ["AccessControl", "JOSE", "Ontology"]
         ),
         .testTarget(
             name: "registrydTests",

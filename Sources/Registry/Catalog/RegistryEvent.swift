@@ -14,6 +14,15 @@ public struct RegistryEvent: Codable, Sendable, Hashable {
         case hostRemoved = "host.removed"
         /// A bundled ontology was loaded or upgraded.
         case ontologyLoaded = "ontology.loaded"
+        /// The policy set changed (a new generation took effect).
+        case policyChanged = "policy.changed"
+        case authorityChanged = "authority.changed"
+        case subjectChanged = "subject.changed"
+        /// A binding must no longer be honoured: revoked by an admin, withdrawn by a policy
+        /// change, or its instance went away. Gateways drop it from their caches.
+        case bindingRevoked = "binding.revoked"
+        /// A new key signs bindings (`/.well-known/jwks.json` changed).
+        case keysRotated = "keys.rotated"
         /// Events before `index` were discarded; a watcher that missed them must re-list.
         case reset
     }

@@ -35,6 +35,33 @@ public struct Resolution: Codable, Sendable, Hashable {
     public var index: Int64
     /// Healthy instances first, degraded last, then by weight; broken ones are left out.
     public var endpoints: [Endpoint]
+    public init(name: String, kind: Kind, generation: Int64, pinnedAt: String? = nil, index: Int64, endpoints: [Endpoint]) {
+        self.name = name
+        self.kind = kind
+        self.generation = generation
+        self.pinnedAt = pinnedAt
+        self.index = index
+        self.endpoints = endpoints
+    }
+
+    /// The `route` policy rule that chose versions and weights, if one did.
+    public var route: String?
+    /// Another site that serves the name, when a `route ... redirect` rule says so.
+    public var redirect: String?
+
+    /// Keeps the versions a route names, each endpoint weighted by its version's share.
+    public mutating func apply(route id: String, versions: [(version: String, weight: Int)]) {
+        var chosen: [Endpoint] = []
+        for (version, weight) in versions {
+            let matching = endpoints.filter { $0.version == version }
+            for var endpoint in matching {
+                endpoint.weight = weight / max(1, matching.count)
+                chosen.append(endpoint)
+            }
+        }
+        endpoints = chosen
+        route = id
+    }
 }
 
 extension Registry {

@@ -1,8 +1,8 @@
 /// Checks on IRIs that arrive as JSON strings, so that no term the store would refuse (or a
 /// writer could not write back) gets into a registration graph.
-enum IRIText {
+public enum IRIText {
     /// An absolute IRI: a scheme, `:`, and no character RFC 3987 forbids (controls, space, `<>"{}|^`\`).
-    static func isAbsolute(_ text: String) -> Bool {
+    public static func isAbsolute(_ text: String) -> Bool {
         var sawScheme = false
         var index = 0
         for byte in text.utf8 {

@@ -12,7 +12,13 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if let header = request.headers[.authorization] {
+        if let secret = request.headers[.registrydToken] {
+            // A gateway's own token, when Authorization carries its client's credential.
+            guard let principal = tokens.principal(for: secret.trimmingCharacters(in: .whitespaces)) else {
+                throw APIError(.unauthorized, code: "auth.invalid_token", "the X-Registryd-Token token is not valid")
+            }
+            context.principal = principal
+        } else if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
                   let principal = tokens.principal(for: parts[1].trimmingCharacters(in: .whitespaces)) else {

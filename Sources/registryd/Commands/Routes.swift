@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import JOSE
 import Prometheus
 import Registry
 
@@ -14,7 +15,9 @@ struct Routes: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try StoreAccess.open(directory)
         defer { store.close() }
-        let services = Services(store: store, registry: try Registry(store: store), tokens: try TokenStore(store: store),
+        let registry = try Registry(store: store)
+        let access = try AccessService(registry: registry, keys: try KeyRing(directory: directory + "/keys"))
+        let services = Services(store: store, registry: registry, tokens: try TokenStore(store: store), access: access,
                                 metrics: PrometheusCollectorRegistry())
         let router = buildRouter(services, settings: ServerSettings())
         let lines = router.routes.map { route -> String in

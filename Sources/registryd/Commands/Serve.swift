@@ -46,6 +46,12 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-manifest-kib"), help: "The largest registration body (manifest, Thing Description, RDF), in KiB (413).")
     var maxManifestKiB: Int = 1024
 
+    @Option(name: .customLong("binding-ttl"), help: "The longest a binding lives, in seconds (windows and credentials may end it sooner).")
+    var bindingTTL: Int = 300
+
+    @Option(name: .customLong("max-policy-kib"), help: "The largest policy document, in KiB (413).")
+    var maxPolicyKiB: Int = 256
+
     @Option(name: .customLong("pull-allow"), help: ArgumentHelp(
         "A host the registry may contact, for pull registration and health checks: NAME, NAME:PORT or *.DOMAIN (repeatable; none by default).",
         valueName: "host"))
@@ -82,8 +88,9 @@ struct Serve: AsyncParsableCommand {
         settings.maxUploadSize = maxUploadMiB << 20
         settings.maxManifestSize = maxManifestKiB << 10
         settings.pullAllowedHosts = pullAllow
+        settings.maxPolicySize = maxPolicyKiB << 10
         settings.anonymousScopes = anonymousScopes.compactMap(Scope.init)
-        let setup = try await DaemonSetup.open(data: data)
+        let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(bindingTTL))
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
             writeToStandardOutput("""
@@ -100,7 +107,7 @@ struct Serve: AsyncParsableCommand {
         }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, metrics: metrics)
+        let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, access: setup.access, metrics: metrics)
         let host = self.host
         let group = buildServiceGroup(settings, services: services) { port in
             writeToStandardOutput("registryd listening on http://\(host):\(port)\n")

@@ -1,4 +1,5 @@
 import Foundation
+import JOSE
 import Ontology
 import Registry
 
@@ -9,12 +10,13 @@ struct DaemonSetup {
     let store: QuadStore
     let registry: Registry
     let tokens: TokenStore
+    let access: AccessService
     /// The new admin token's secret, on first start only.
     let newAdminToken: String?
     let loadedOntologies: [LoadedOntology]
     let shareDirectory: String?
 
-    static func open(data: String) async throws -> DaemonSetup {
+    static func open(data: String, bindingTTL: Double = 300) async throws -> DaemonSetup {
         let store = try StoreAccess.open(data)
         do {
             let registry = try Registry(store: store)
@@ -31,7 +33,10 @@ struct DaemonSetup {
             if let share {
                 loaded = try await registry.loadOntologies(from: share + "/ontologies")
             }
-            return DaemonSetup(store: store, registry: registry, tokens: tokens, newAdminToken: secret,
+            // Binding signing keys live beside the store, private to the daemon's user.
+            let keys = try KeyRing(directory: data + "/keys")
+            let access = try AccessService(registry: registry, keys: keys, bindingTTL: bindingTTL)
+            return DaemonSetup(store: store, registry: registry, tokens: tokens, access: access, newAdminToken: secret,
                                loadedOntologies: loaded, shareDirectory: share)
         } catch {
             store.close()

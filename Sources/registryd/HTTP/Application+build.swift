@@ -19,6 +19,8 @@ struct ServerSettings: Sendable {
     /// The most rows (or triples) one query may return.
     var maxResults = 1_000_000
     var logLevel: Logger.Level = .info
+    /// The largest policy document.
+    var maxPolicySize = 256 << 10
     /// Hosts pull registration may fetch from.
     var pullAllowedHosts: [String] = []
     /// Scopes of requests without a token.
@@ -32,6 +34,7 @@ struct Services: Sendable {
     let store: QuadStore
     let registry: Registry
     let tokens: TokenStore
+    let access: AccessService
     let metrics: PrometheusCollectorRegistry
 }
 
@@ -47,11 +50,16 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     SPARQLController(store: services.store, settings: settings).addRoutes(to: router)
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
     ServicesController(registry: services.registry, fetcher: ManifestFetcher(allowList: HostAllowList(entries: settings.pullAllowedHosts)),
-                       settings: settings).addRoutes(to: router)
-    ResolveController(registry: services.registry).addRoutes(to: router)
+                       settings: settings, access: services.access).addRoutes(to: router)
+    ResolveController(registry: services.registry, access: services.access).addRoutes(to: router)
     EventsController(registry: services.registry).addRoutes(to: router)
     HostsController(registry: services.registry).addRoutes(to: router)
     TokensController(tokens: services.tokens).addRoutes(to: router)
+    PoliciesController(access: services.access, maxPolicySize: settings.maxPolicySize).addRoutes(to: router)
+    AuthoritiesController(access: services.access).addRoutes(to: router)
+    DecisionsController(access: services.access).addRoutes(to: router)
+    BindingsController(access: services.access).addRoutes(to: router)
+    GatewayController(access: services.access).addRoutes(to: router)
     return router
 }
 
@@ -65,7 +73,8 @@ func buildServiceGroup(_ settings: ServerSettings, services: Services,
     let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval,
                                           checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger)
     return ServiceGroup(configuration: .init(
-        services: [.init(service: app), .init(service: maintenance), .init(service: ShutdownNotifier(registry: services.registry))],
+        services: [.init(service: app), .init(service: maintenance), .init(service: AccessMaintenance(access: services.access)),
+                   .init(service: ShutdownNotifier(registry: services.registry))],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
 }

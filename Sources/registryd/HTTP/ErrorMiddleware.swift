@@ -1,4 +1,6 @@
+import AccessControl
 import Hummingbird
+import JOSE
 import Ontology
 import Registry
 
@@ -14,6 +16,10 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(error)
         } catch let error as RegistryError {
             throw APIError(error)
+        } catch let error as PolicyError {
+            throw APIError(.badRequest, code: error.code, error.description)
+        } catch let error as JOSEError {
+            throw APIError(.badRequest, code: error.code, error.message)
         } catch let error as HTTPError {
             throw APIError(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
         } catch is DecodingError {

@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Hummingbird
 import Registry
@@ -5,6 +6,7 @@ import Registry
 /// `/v1/resolve`: name resolution, and rebinding a name with compare-and-swap.
 struct ResolveController {
     let registry: Registry
+    let access: AccessService
 
     func addRoutes(to router: Router<RegistrydContext>) {
         router.get("v1/resolve") { request, context in try await resolve(request, context) }
@@ -22,7 +24,23 @@ struct ResolveController {
         try context.requireQuery()
         let name = try name(request)
         try await LongPoll.wait(request, registry: registry)
-        let resolution = try registry.resolve(name)
+        let route = access.policies.route(for: name.value)
+        var resolution: Resolution
+        do {
+            resolution = try registry.resolve(name)
+        } catch let error as RegistryError where error.code == .notFound && route?.redirect != nil {
+            // A name redirected to another site need not be registered here.
+            resolution = Resolution(name: name.value, kind: .service, generation: 0, index: registry.index, endpoints: [])
+        }
+        if let route {
+            if let redirect = route.redirect {
+                resolution.endpoints = []
+                resolution.redirect = redirect
+                resolution.route = route.id
+            } else {
+                resolution.apply(route: route.id, versions: route.targets.map { ($0.version, $0.weight) })
+            }
+        }
         return try JSONResponse.make(resolution, index: resolution.index)
     }
 

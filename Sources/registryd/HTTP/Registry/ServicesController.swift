@@ -1,3 +1,4 @@
+import AccessControl
 import Foundation
 import Hummingbird
 import Registry
@@ -8,6 +9,18 @@ struct ServicesController {
     let registry: Registry
     let fetcher: ManifestFetcher
     let settings: ServerSettings
+    let access: AccessService
+
+    /// Whether the principal may write a name: its token's scopes, and then, for tokens that
+    /// are not admin, the `create` (or `destroy`) policies when there are any.
+    private func authorization(_ principal: Principal, _ request: Request, _ action: Action) -> NameAuthorization {
+        let credentials = request.headers[values: .registrydCredential].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        let access = self.access
+        return { name in
+            guard principal.mayRegister(name) else { return false }
+            return principal.isAdmin || access.guards(action, name: name.value, subject: principal.tokenID, credentials: credentials)
+        }
+    }
 
     func addRoutes(to router: Router<RegistrydContext>) {
         let group = router.group("v1/services")
@@ -16,7 +29,7 @@ struct ServicesController {
         group.post("pull") { request, context in try await pull(request, context) }
         group.get(":id") { _, context in try show(context) }
         group.put(":id") { request, context in try await replace(request, context) }
-        group.delete(":id") { _, context in try await remove(context) }
+        group.delete(":id") { request, context in try await remove(request, context) }
         group.put(":id/health") { request, context in try await health(request, context) }
         group.put(":id/lease") { _, context in try renew(context) }
         group.post(":id/pull") { request, context in try await repull(request, context) }
@@ -33,7 +46,7 @@ struct ServicesController {
         let bytes = try await body(&request, limit: settings.maxManifestSize)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: "urn:registryd:upload")
-        let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: principal.mayRegister)
+        let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: authorization(principal, request, .create))
         return try JSONResponse.make(RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
     }
 
@@ -44,7 +57,7 @@ struct ServicesController {
         let bytes = try await body(&request, limit: settings.maxManifestSize)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: "urn:registryd:upload")
-        let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: principal.mayRegister)
+        let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: authorization(principal, request, .create))
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
     }
 
@@ -58,7 +71,7 @@ struct ServicesController {
         }
         let (fetched, contentType) = try await fetcher.fetch(url)
         let input = try RegistrationBody.decode(fetched, contentType: contentType, query: RegistrationBody.query(of: request), baseIRI: url)
-        let (registration, created) = try await registry.register(input, pullURL: url, owner: principal.tokenID, authorize: principal.mayRegister)
+        let (registration, created) = try await registry.register(input, pullURL: url, owner: principal.tokenID, authorize: authorization(principal, request, .create))
         return try JSONResponse.make(RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
     }
 
@@ -77,7 +90,7 @@ struct ServicesController {
             input = .manifest(manifest, source: source)
         }
         let (registration, _) = try await registry.register(input, replacing: id, pullURL: url, owner: principal.tokenID,
-                                                            authorize: principal.mayRegister)
+                                                            authorize: authorization(principal, request, .create))
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
     }
 
@@ -121,10 +134,10 @@ struct ServicesController {
         return try JSONResponse.make(RegistrationView(registration, detailed: true), index: registration.index)
     }
 
-    private func remove(_ context: RegistrydContext) async throws -> Response {
+    private func remove(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         let principal = try context.require("remove services (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
-        let index = try await registry.deregister(id: id, authorize: principal.mayRegister)
+        let index = try await registry.deregister(id: id, authorize: authorization(principal, request, .destroy))
         return try JSONResponse.make(["index": index], index: index)
     }
 

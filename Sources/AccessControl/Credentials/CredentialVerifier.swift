@@ -1,0 +1,69 @@
+import Foundation
+import JOSE
+import Synchronization
+
+/// Checks credentials (compact JWS) against the registered authorities' keys. Verified
+/// signatures are remembered, since gateways present the same credential again and again.
+public final class CredentialVerifier: Sendable {
+    private let keys: [String: [VerificationKey]]
+    private let cache = Mutex<[String: VerifiedCredential]>([:])
+    private static let cacheLimit = 100_000
+
+    /// Throws when an authority's key is not a usable public key.
+    public init(authorities: [Authority]) throws {
+        var keys: [String: [VerificationKey]] = [:]
+        for authority in authorities {
+            keys[authority.name] = try authority.keys.keys.map { try VerificationKey(jwk: $0) }
+        }
+        self.keys = keys
+    }
+
+    public static let none: CredentialVerifier = {
+        // An empty directory cannot fail.
+        (try? CredentialVerifier(authorities: [])) ?? CredentialVerifier(keys: [:])
+    }()
+
+    private init(keys: [String: [VerificationKey]]) {
+        self.keys = keys
+    }
+
+    public var authorityNames: [String] { keys.keys.sorted() }
+
+    private struct Claims: Decodable {
+        var iss: String
+        var sub: String
+        var exp: Double
+        var nbf: Double?
+        var attributes: [String: ClaimValue]?
+    }
+
+    /// The credential's claims when its signature verifies with its issuer's key; otherwise why not.
+    public func verify(_ token: String) -> Result<VerifiedCredential, AttributeProblem> {
+        if let known = cache.withLock({ $0[token] }) { return .success(known) }
+        let decoded: DecodedJWS
+        do {
+            decoded = try CompactJWS.decode(token)
+        } catch {
+            return .failure(.refused("a credential is not a valid JWS: \(error)"))
+        }
+        let claims: Claims
+        do {
+            claims = try JSONDecoder().decode(Claims.self, from: Data(decoded.payload))
+        } catch {
+            return .failure(.refused("a credential's claims are malformed (it needs iss, sub, exp and attributes)"))
+        }
+        guard let authorityKeys = keys[claims.iss] else {
+            return .failure(.refused("the credential's issuer '\(claims.iss)' is not a registered authority"))
+        }
+        guard decoded.verify(with: authorityKeys) else {
+            return .failure(.refused("the credential claiming to be from \(claims.iss) has a signature its keys do not verify (forged)"))
+        }
+        let credential = VerifiedCredential(issuer: claims.iss, subject: claims.sub, notBefore: claims.nbf, expires: claims.exp,
+                                            attributes: claims.attributes ?? [:])
+        cache.withLock { cache in
+            if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
+            cache[token] = credential
+        }
+        return .success(credential)
+    }
+}

@@ -1,0 +1,131 @@
+/// A JSON value as it arrives in credentials, subject records and request contexts.
+public enum ClaimValue: Sendable, Hashable, Codable {
+    case null
+    case bool(Bool)
+    case number(Double)
+    case string(String)
+    case array([ClaimValue])
+    case object([String: ClaimValue])
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([ClaimValue].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: ClaimValue].self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case .null: try container.encodeNil()
+        case .bool(let value): try container.encode(value)
+        case .number(let value):
+            if value.rounded() == value, abs(value) < 9e15 { try container.encode(Int(value)) } else { try container.encode(value) }
+        case .string(let value): try container.encode(value)
+        case .array(let value): try container.encode(value)
+        case .object(let value): try container.encode(value)
+        }
+    }
+
+    public subscript(key: String) -> ClaimValue? {
+        if case .object(let members) = self { return members[key] }
+        return nil
+    }
+
+    public var stringValue: String? {
+        if case .string(let value) = self { return value }
+        return nil
+    }
+
+    public var numberValue: Double? {
+        if case .number(let value) = self { return value }
+        return nil
+    }
+}
+
+extension AttributeValue {
+    /// Reads a JSON value as the declared type; the error says why it does not fit.
+    public static func from(_ json: ClaimValue, as type: AttributeType) -> Result<AttributeValue, AttributeProblem> {
+        func wrong(_ what: String) -> Result<AttributeValue, AttributeProblem> { .failure(.wrongType("expected \(what)")) }
+        switch type {
+        case .integer:
+            guard case .number(let value) = json, value.rounded() == value, abs(value) < 9e15 else { return wrong("an integer") }
+            return .success(.integer(Int(value)))
+        case .decimal:
+            guard case .number(let value) = json else { return wrong("a number") }
+            return .success(.decimal(value))
+        case .string:
+            guard case .string(let value) = json else { return wrong("a string") }
+            return .success(.string(value))
+        case .boolean:
+            guard case .bool(let value) = json else { return wrong("true or false") }
+            return .success(.boolean(value))
+        case .time:
+            if case .string(let text) = json, let seconds = Instant.parse(text) { return .success(.time(seconds)) }
+            if case .number(let seconds) = json { return .success(.time(seconds)) }
+            return wrong("an RFC 3339 instant")
+        case .interval:
+            var start: Double?, end: Double?
+            switch json {
+            case .object(let members):
+                start = members["start"]?.stringValue.flatMap(Instant.parse)
+                end = members["end"]?.stringValue.flatMap(Instant.parse)
+            case .string(let text):
+                let parts = text.split(separator: "/")
+                if parts.count == 2 {
+                    start = Instant.parse(parts[0])
+                    end = Instant.parse(parts[1])
+                }
+            default: break
+            }
+            guard let start, let end else { return wrong("an interval {\"start\", \"end\"} of RFC 3339 instants") }
+            guard start <= end else { return wrong("an interval whose start is not after its end") }
+            return .success(.interval(start: start, end: end))
+        case .iri:
+            guard case .string(let value) = json, !value.isEmpty else { return wrong("an IRI") }
+            return .success(.iri(value))
+        case .ordered(let domain):
+            guard case .string(let value) = json else { return wrong("a member of \(domain.name)") }
+            let name = value.contains(":") ? PolicyCompiler.localName(value) : value
+            guard let rank = domain.rank(of: name) else {
+                return .failure(.outsideDomain("'\(value)' is not in domain \(domain.name)"))
+            }
+            return .success(.member(rank: rank, name: name))
+        case .set(let element):
+            let items: [ClaimValue]
+            if case .array(let array) = json { items = array } else { items = [json] }
+            var values: [AttributeValue] = []
+            for item in items {
+                switch from(item, as: element) {
+                case .success(let value): values.append(value)
+                case .failure(let problem): return .failure(problem)
+                }
+            }
+            return .success(.set(values))
+        }
+    }
+}
+
+/// Why an attribute has no usable value.
+public enum AttributeProblem: Error, Sendable, Hashable, CustomStringConvertible {
+    case missing(String)
+    case wrongType(String)
+    case outsideDomain(String)
+    case refused(String)
+
+    public var description: String {
+        switch self {
+        case .missing(let text), .wrongType(let text), .outsideDomain(let text), .refused(let text): text
+        }
+    }
+}

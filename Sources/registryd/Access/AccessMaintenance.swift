@@ -1,0 +1,32 @@
+import Registry
+import ServiceLifecycle
+
+/// Follows the registry's change log to withdraw bindings whose instance expired or was
+/// removed, and forgets expired bindings and revocations.
+struct AccessMaintenance: Service {
+    let access: AccessService
+
+    func run() async throws {
+        var seen = access.registry.index
+        var lastPrune = ContinuousClock.now
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !access.registry.isShuttingDown {
+            await access.registry.waitForChange(after: seen, timeout: .seconds(1))
+            for event in access.registry.events(after: seen) {
+                seen = max(seen, event.index)
+                switch event.type {
+                case .leaseExpired, .serviceDeregistered:
+                    if let id = event.id { await access.instanceGone(id) }
+                case .healthChanged where event.health == .broken:
+                    if let id = event.id { await access.instanceGone(id) }
+                default:
+                    break
+                }
+            }
+            seen = max(seen, access.registry.index)
+            if ContinuousClock.now - lastPrune > .seconds(30) {
+                access.prune()
+                lastPrune = .now
+            }
+        }
+    }
+}

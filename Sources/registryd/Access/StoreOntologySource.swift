@@ -1,0 +1,97 @@
+import AccessControl
+import Ontology
+import Registry
+
+/// Answers the access service's ontology questions with SPARQL over the store, with RDFS
+/// reasoning, so policies see the ontologies and every registration.
+struct StoreOntologySource: OntologySource {
+    let store: QuadStore
+    let schemas = RDFSSchemaCache()
+
+    private func run(_ text: String) throws -> QueryResult {
+        let query = try SPARQLParser().parseQuery(text)
+        return try store.read { snapshot in
+            let dataset = StoreDataset(snapshot)
+            return try QueryEvaluator(dataset: dataset, reasoning: true, schema: schemas.schema(reading: dataset)).evaluate(query)
+        }
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": escaped += "\\\""
+            case "\\": escaped += "\\\\"
+            case "\n": escaped += "\\n"
+            case "\r": escaped += "\\r"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return "\"" + escaped + "\""
+    }
+
+    private static func checkedIRI(_ iri: String) throws -> String {
+        guard IRIText.isAbsolute(iri), !iri.contains(where: { "<>\"{}|^`\\ ".contains($0) }) else {
+            throw RegistryError(.invalidRequest, "`\(iri)` is not an absolute IRI")
+        }
+        return "<\(iri)>"
+    }
+
+    func orderedMembers(ofClass classIRI: String, orderedBy property: String) throws -> [String] {
+        let type = try Self.checkedIRI(classIRI)
+        let order = try Self.checkedIRI(property)
+        guard case .solutions(_, let members) = try run("SELECT DISTINCT ?m WHERE { ?m a \(type) }"),
+              case .solutions(_, let pairs) = try run("SELECT ?a ?b WHERE { ?a a \(type) . ?b a \(type) . ?a \(order) ?b }") else { return [] }
+        let names = Set(members.compactMap { $0.first??.iriValue })
+        var below: [String: Set<String>] = [:]
+        for pair in pairs {
+            guard pair.count == 2, let a = pair[0]?.iriValue, let b = pair[1]?.iriValue else { continue }
+            below[b, default: []].insert(a)
+        }
+        // Rank by the longest chain below each member (a topological order); a cycle is an error.
+        var rank: [String: Int] = [:]
+        var visiting: Set<String> = []
+        func depth(_ member: String) throws -> Int {
+            if let known = rank[member] { return known }
+            guard visiting.insert(member).inserted else {
+                throw RegistryError(.invalidRequest, "the ordering <\(property)> has a cycle through <\(member)>")
+            }
+            let value = try (below[member] ?? []).map { try depth($0) + 1 }.max() ?? 0
+            visiting.remove(member)
+            rank[member] = value
+            return value
+        }
+        for name in names { _ = try depth(name) }
+        return names.sorted { (rank[$0]!, $0) < (rank[$1]!, $1) }
+    }
+
+    func isInstance(api: String, of classIRI: String) -> Bool? {
+        guard let type = try? Self.checkedIRI(classIRI) else { return nil }
+        let name = Self.quoted(api)
+        guard case .boolean(let known)? = try? run("ASK { ?r <\(MS.name)> \(name) }"), known else { return nil }
+        let query = """
+            ASK { ?r <\(MS.name)> \(name) .
+              { ?r a \(type) } UNION { ?r <\(MS.exposes)> ?d . ?d a \(type) }
+              UNION { ?o <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?o <\(MS.exposes)> ?d . ?d a \(type) }
+              UNION { ?o <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?o a \(type) } }
+            """
+        guard case .boolean(let result)? = try? run(query) else { return nil }
+        return result
+    }
+
+    func values(of property: String, api: String) -> [String] {
+        guard let predicate = try? Self.checkedIRI(property),
+              case .solutions(_, let rows)? = try? run("SELECT DISTINCT ?v WHERE { ?r <\(MS.name)> \(Self.quoted(api)) . ?r \(predicate) ?v }") else { return [] }
+        return rows.compactMap { row in
+            guard let term = row.first ?? nil else { return nil }
+            return term.iriValue ?? term.literal?.lexicalForm
+        }
+    }
+}
+
+extension Term {
+    fileprivate var iriValue: String? {
+        if case .iri(let iri) = self { return iri.value }
+        return nil
+    }
+}

@@ -1,0 +1,105 @@
+import AccessControl
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JOSE
+import Ontology
+import Registry
+
+/// `/v1/gateway/authorize`: the nginx `auth_request` adapter. 200 with the binding in
+/// `X-Registryd-Binding`, 401 without a valid credential or binding, 403 when denied.
+struct GatewayController {
+    let access: AccessService
+
+    func addRoutes(to router: Router<RegistrydContext>) {
+        // nginx sends the subrequest with the original request's method.
+        for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options] {
+            router.on("v1/gateway/authorize", method: method) { request, context in try await authorize(request, context) }
+        }
+    }
+
+    private func authorize(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        try context.require("authorize gateway requests (decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+        let headers = request.headers
+        let api: String
+        if let named = headers[.registrydAPI] {
+            api = named
+        } else {
+            guard let uri = headers[.originalURI] else {
+                throw APIError(.badRequest, code: "gateway.no_uri", "the gateway must send X-Original-URI (or X-Registryd-API)")
+            }
+            var path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
+            path = path.removingPercentEncoding ?? path
+            if let prefix = headers[.registrydPrefix], path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
+            api = String(path.drop { $0 == "/" })
+        }
+        try DecisionsController.checkAPI(api)
+        let action = try DecisionsController.action(headers[.registrydAction] ?? "call")
+
+        guard let authorization = headers[.authorization] else {
+            return denial(.unauthorized, "no credential (Authorization: Bearer <binding or credential>)")
+        }
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return denial(.unauthorized, "the Authorization header is not a bearer credential") }
+        let token = parts[1].trimmingCharacters(in: .whitespaces)
+
+        // A binding issued earlier: check it without a new decision.
+        if let header = try? CompactJWS.decode(token).header, header.typ == "binding+jwt" {
+            switch access.verifyBinding(token) {
+            case .failure(let error):
+                return denial(.unauthorized, error.message)
+            case .success(let claims):
+                guard claims.api == api, claims.act == action else {
+                    return denial(.forbidden, "the binding is for \(claims.act.rawValue) on \(claims.api), not \(action.rawValue) on \(api)")
+                }
+                return allowed(token: token, subject: claims.sub)
+            }
+        }
+
+        var credentials = [token]
+        credentials += headers[values: .registrydCredential].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+        // The subject is whoever the first verifiable credential is about.
+        guard let subject = credentials.lazy.compactMap({ self.subject(of: $0) }).first else {
+            return denial(.unauthorized, "no credential verifies (unknown issuer, forged, or malformed)")
+        }
+        let outcome = try access.decide(subject: subject.0, credentials: credentials, api: api, action: action, context: [:], explain: false)
+        if let binding = outcome.binding { return allowed(token: binding, subject: subject.0) }
+        // Expired credentials are an authentication failure; a policy refusal is 403.
+        if subject.1 <= access.clock() { return denial(.unauthorized, "the credential expired") }
+        return denial(.forbidden, outcome.decision.reason)
+    }
+
+    /// Who a credential is about and until when, when its signature verifies.
+    private func subject(of credential: String) -> (String, Double)? {
+        guard case .success(let verified) = access.verifier.verify(credential) else { return nil }
+        return (verified.subject, verified.expires)
+    }
+
+    private func allowed(token: String, subject: String) -> Response {
+        var headers = HTTPFields()
+        headers[.registrydBinding] = token
+        headers[.registrydSubject] = subject
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"decision":"permit"}"#)))
+    }
+
+    private func denial(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="registryd""# }
+        let code = status == .unauthorized ? "gateway.unauthenticated" : "gateway.denied"
+        let body = #"{"error":{"code":""# + code + #"","message":"# + JSONEscaping.quoted(message) + "}}"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+}
+
+extension HTTPField.Name {
+    static let originalURI = HTTPField.Name("X-Original-URI")!
+    static let registrydAPI = HTTPField.Name("X-Registryd-API")!
+    static let registrydAction = HTTPField.Name("X-Registryd-Action")!
+    static let registrydPrefix = HTTPField.Name("X-Registryd-Prefix")!
+    static let registrydCredential = HTTPField.Name("X-Registryd-Credential")!
+    static let registrydBinding = HTTPField.Name("X-Registryd-Binding")!
+    static let registrydSubject = HTTPField.Name("X-Registryd-Subject")!
+    static let registrydToken = HTTPField.Name("X-Registryd-Token")!
+}
