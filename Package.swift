@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "registrydTests",
-            dependencies: ["Ontology", "registryd"]
+            dependencies: ["Ontology", "JOSE", "registryd"]
         ),
     ]
 )

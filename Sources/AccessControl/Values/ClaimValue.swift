@@ -129,3 +129,13 @@ public enum AttributeProblem: Error, Sendable, Hashable, CustomStringConvertible
         }
     }
 }
+
+extension ClaimValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral, ExpressibleByBooleanLiteral,
+    ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    public init(stringLiteral value: String) { self = .string(value) }
+    public init(integerLiteral value: Int) { self = .number(Double(value)) }
+    public init(floatLiteral value: Double) { self = .number(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: ClaimValue...) { self = .array(elements) }
+    public init(dictionaryLiteral elements: (String, ClaimValue)...) { self = .object(Dictionary(elements, uniquingKeysWith: { $1 })) }
+}

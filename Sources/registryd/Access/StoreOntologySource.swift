@@ -65,12 +65,24 @@ struct StoreOntologySource: OntologySource {
         return names.sorted { (rank[$0]!, $0) < (rank[$1]!, $1) }
     }
 
+    /// The graph pattern that binds `?r` to the node an API name denotes: a service or virtual
+    /// object carries its full name; a method or channel carries its own name under its object.
+    private static func resource(_ api: String) -> String {
+        var pattern = "{ ?r <\(MS.name)> \(quoted(api)) }"
+        if let slash = api.lastIndex(of: "/") {
+            let object = quoted(String(api[..<slash]))
+            let local = quoted(String(api[api.index(after: slash)...]))
+            pattern += " UNION { ?parent <\(MS.name)> \(object) ; <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?r <\(MS.name)> \(local) }"
+        }
+        return pattern
+    }
+
     func isInstance(api: String, of classIRI: String) -> Bool? {
         guard let type = try? Self.checkedIRI(classIRI) else { return nil }
-        let name = Self.quoted(api)
-        guard case .boolean(let known)? = try? run("ASK { ?r <\(MS.name)> \(name) }"), known else { return nil }
+        let resource = Self.resource(api)
+        guard case .boolean(let known)? = try? run("ASK { \(resource) }"), known else { return nil }
         let query = """
-            ASK { ?r <\(MS.name)> \(name) .
+            ASK { \(resource)
               { ?r a \(type) } UNION { ?r <\(MS.exposes)> ?d . ?d a \(type) }
               UNION { ?o <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?o <\(MS.exposes)> ?d . ?d a \(type) }
               UNION { ?o <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?o a \(type) } }
@@ -81,7 +93,7 @@ struct StoreOntologySource: OntologySource {
 
     func values(of property: String, api: String) -> [String] {
         guard let predicate = try? Self.checkedIRI(property),
-              case .solutions(_, let rows)? = try? run("SELECT DISTINCT ?v WHERE { ?r <\(MS.name)> \(Self.quoted(api)) . ?r \(predicate) ?v }") else { return [] }
+              case .solutions(_, let rows)? = try? run("SELECT DISTINCT ?v WHERE { \(Self.resource(api)) ?r \(predicate) ?v }") else { return [] }
         return rows.compactMap { row in
             guard let term = row.first ?? nil else { return nil }
             return term.iriValue ?? term.literal?.lexicalForm
