@@ -295,7 +295,7 @@ def main():
     validator = Draft202012Validator(schema)
 
     all_json = sorted((root / "examples").rglob("*.json"))
-    manifests = [p for p in all_json if not p.name.endswith(".td.json")]
+    manifests = [p for p in all_json if not p.name.endswith(".td.json") and not p.name.endswith(".tests.json")]
     tds = [p for p in all_json if p.name.endswith(".td.json")]
     if not manifests:
         print("FAIL no example manifests found under examples/")

@@ -20,7 +20,7 @@ enum Paths {
         let examples = file("examples")
         guard let enumerator = FileManager.default.enumerator(at: examples, includingPropertiesForKeys: nil) else { return [] }
         return enumerator.compactMap { $0 as? URL }
-            .filter { $0.pathExtension == "json" && !$0.lastPathComponent.hasSuffix(".td.json") }
+            .filter { $0.pathExtension == "json" && !$0.lastPathComponent.hasSuffix(".td.json") && !$0.lastPathComponent.hasSuffix(".tests.json") }
             .sorted { $0.path < $1.path }
     }
 }
