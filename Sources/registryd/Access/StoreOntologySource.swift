@@ -16,19 +16,8 @@ struct StoreOntologySource: OntologySource {
         }
     }
 
-    private static func quoted(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            default: escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return "\"" + escaped + "\""
-    }
+    /// A string as a SPARQL literal (its N-Triples form is valid SPARQL).
+    private static func quoted(_ text: String) -> String { Literal(text).description }
 
     private static func checkedIRI(_ iri: String) throws -> String {
         guard IRIText.isAbsolute(iri), !iri.contains(where: { "<>\"{}|^`\\ ".contains($0) }) else {
