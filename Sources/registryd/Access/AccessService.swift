@@ -237,7 +237,7 @@ final class AccessService: Sendable {
 
     /// Revokes bindings (durably) and tells watchers; returns the change index.
     @discardableResult
-    func revoke(_ jtis: [String], reason: String) async throws -> Int64 {
+    func revoke(_ jtis: [String]) async throws -> Int64 {
         let now = clock()
         let entries = state.withLock { state in
             jtis.filter { state.revoked[$0] == nil }.map { jti in
@@ -270,7 +270,7 @@ final class AccessService: Sendable {
                 withdrawn.append(binding.claims.jti)
             }
         }
-        if !withdrawn.isEmpty { _ = try? await revoke(withdrawn, reason: "policy") }
+        if !withdrawn.isEmpty { _ = try? await revoke(withdrawn) }
     }
 
     /// Revokes the bindings that point to an instance that went away.
@@ -279,7 +279,7 @@ final class AccessService: Sendable {
         let affected = state.withLock { state in
             state.bindings.values.filter { $0.instances.contains(registrationID) && Double($0.claims.exp) > now }.map(\.claims.jti)
         }
-        if !affected.isEmpty { _ = try? await revoke(affected, reason: "instance gone") }
+        if !affected.isEmpty { _ = try? await revoke(affected) }
     }
 
     /// Forgets expired bindings and revocations.

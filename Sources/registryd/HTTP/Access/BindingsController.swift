@@ -40,7 +40,7 @@ struct BindingsController {
             try context.requireAdmin()
             let id = try context.parameters.require("id")
             guard access.binding(id) != nil || access.isRevoked(id) else { throw RegistryError(.notFound, "no live binding `\(id)`") }
-            let index = try await access.revoke([id], reason: "revoked by an admin")
+            let index = try await access.revoke([id])
             var response = Response(status: .noContent)
             response.headers[.registryIndex] = String(index)
             return response
