@@ -8,17 +8,12 @@ PyJWT (EdDSA and ES256) by an authority key registered at `/v1/authorities`. Pri
 """
 import base64
 import json
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
-import urllib.error
-import urllib.request
 import warnings
 from datetime import datetime, timedelta, timezone
 
+import harness
 import jwt
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from joserfc import jwt as jose_jwt
@@ -55,59 +50,23 @@ MANIFEST = {
 }
 API = "clinic.example/Thermometer/ward3"
 
-binary = sys.argv[1]
-data = tempfile.mkdtemp(prefix="registryd-jose-")
-daemon = subprocess.Popen([binary, "serve", "--port", "0", "--data", data, "--log-level", "warning"],
-                          stdout=subprocess.PIPE, text=True)
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}"[:2000])
-    return condition
-
-
-def b64url(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+checks = harness.Checks("bindings-jose")
+check = checks.check
+b64url = harness.b64url
+daemon = harness.Daemon(sys.argv[1], prefix="registryd-jose-")
+base, admin = daemon.base, daemon.admin
 
 
 def unb64url(text):
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+opener = harness.opener
 
 
 def call(method, path, body=None, token=None, headers=None, content_type=None):
-    """One request; returns (status, headers, parsed JSON or text)."""
-    if isinstance(body, (dict, list)):
-        payload, content_type = json.dumps(body).encode(), content_type or "application/json"
-    elif isinstance(body, str):
-        payload = body.encode()
-    else:
-        payload = body
-    request = urllib.request.Request(base + path, data=payload, method=method)
-    if content_type:
-        request.add_header("Content-Type", content_type)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        response = opener.open(request, timeout=30)
-        status, answer_headers, raw = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, answer_headers, raw = error.code, error.headers, error.read()
-    text = raw.decode("utf-8", "replace")
-    try:
-        return status, answer_headers, json.loads(text)
-    except ValueError:
-        return status, answer_headers, text
+    """One request to the daemon; returns (status, headers, parsed JSON or text)."""
+    return harness.call(base, method, path, body, token, headers, content_type)
 
 
 def credential(key, attributes, sub="alice", iss=AUTHORITY, lifetime=3600, nbf=None, exp=None, alg="EdDSA", kid=None):
@@ -163,12 +122,6 @@ def flip(text, index):
 
 
 try:
-    line = daemon.stdout.readline()
-    while line and "listening on" not in line:  # the first start prints the admin token before
-        line = daemon.stdout.readline()
-    port = int(re.search(r":(\d+)\s*$", line).group(1))
-    admin = open(f"{data}/admin.token").read().strip()
-    base = f"http://127.0.0.1:{port}"
 
     # --- setup: authority keys, policy, a service, a decide token ---
     authority_key = ed25519.Ed25519PrivateKey.generate()
@@ -423,12 +376,6 @@ except Exception as error:  # a crash in the script is a failure, not a silent p
     traceback.print_exc()
     check("script ran to the end", False, repr(error))
 finally:
-    daemon.terminate()
-    try:
-        daemon.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        daemon.kill()
-    shutil.rmtree(data, ignore_errors=True)
+    daemon.stop()
 
-print(f"bindings-jose: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

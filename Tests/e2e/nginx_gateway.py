@@ -12,7 +12,6 @@ import grp
 import http.client
 import json
 import os
-import re
 import shutil
 import signal
 import socket
@@ -21,8 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 NGINX = next((path for path in ["/usr/sbin/nginx", shutil.which("nginx")] if path and os.access(path, os.X_OK)), None)
@@ -30,6 +27,7 @@ if NGINX is None:
     print("nginx-gateway: skipped (nginx not installed)")
     sys.exit(0)
 
+import harness  # noqa: E402
 import jwt  # noqa: E402  (after the skip, so a machine without nginx needs nothing else)
 from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: E402
 
@@ -42,28 +40,15 @@ attribute subject.rank : Rank from authority "hospital.example";
 shop: permit call on "shop.example/**" when subject.rank >= AttendingDoctor;
 """
 
-binary = sys.argv[1]
-data = tempfile.mkdtemp(prefix="registryd-nginx-")
+checks = harness.Checks("nginx-gateway")
+check = checks.check
+b64url = harness.b64url
+opener = harness.opener
 work = tempfile.mkdtemp(prefix="registryd-nginx-conf-")
-daemon = subprocess.Popen([binary, "serve", "--port", "0", "--data", data, "--log-level", "warning"],
-                          stdout=subprocess.PIPE, text=True)
+daemon = harness.Daemon(sys.argv[1], prefix="registryd-nginx-")
+registryd, admin, registryd_port = daemon.base, daemon.admin, daemon.port
 nginx = None
 upstream = None
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}"[:2000])
-    return condition
-
-
-def b64url(raw):
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 def free_port():
@@ -72,32 +57,12 @@ def free_port():
         return probe.getsockname()[1]
 
 
-opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
 
 
 def call(method, path, body=None, token=None, headers=None, content_type=None):
     """A request to registryd; returns (status, parsed JSON or text)."""
-    if isinstance(body, (dict, list)):
-        body, content_type = json.dumps(body).encode(), content_type or "application/json"
-    elif isinstance(body, str):
-        body = body.encode()
-    request = urllib.request.Request(registryd + path, data=body, method=method)
-    if content_type:
-        request.add_header("Content-Type", content_type)
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        response = opener.open(request, timeout=30)
-        status, raw = response.status, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
-    text = raw.decode("utf-8", "replace")
-    try:
-        return status, json.loads(text)
-    except ValueError:
-        return status, text
+    status, _, answer = harness.call(registryd, method, path, body, token, headers, content_type)
+    return status, answer
 
 
 def through_nginx(path, token=None, method="GET", body=None):
@@ -236,12 +201,6 @@ def error_log_tail():
 
 
 try:
-    line = daemon.stdout.readline()
-    while line and "listening on" not in line:  # the first start prints the admin token before
-        line = daemon.stdout.readline()
-    registryd_port = int(re.search(r":(\d+)\s*$", line).group(1))
-    admin = open(f"{data}/admin.token").read().strip()
-    registryd = f"http://127.0.0.1:{registryd_port}"
 
     # --- registryd: authority, policy, a decide token for nginx ---
     authority_key = ed25519.Ed25519PrivateKey.generate()
@@ -388,13 +347,7 @@ finally:
                 continue
     if upstream is not None:
         upstream.shutdown()
-    daemon.terminate()
-    try:
-        daemon.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        daemon.kill()
-    shutil.rmtree(data, ignore_errors=True)
+    daemon.stop()
     shutil.rmtree(work, ignore_errors=True)
 
-print(f"nginx-gateway: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

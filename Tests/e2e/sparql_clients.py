@@ -3,42 +3,23 @@ real `registryd serve` on a loopback port. Prints `sparql-clients: N passed, N f
 
     python3 Tests/e2e/sparql_clients.py .build/debug/registryd
 """
-import re
-import shutil
-import subprocess
 import sys
-import tempfile
-import urllib.request
 
+import harness
 from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
 import rdflib
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
-binary = sys.argv[1]
-data = tempfile.mkdtemp(prefix="registryd-clients-")
-daemon = subprocess.Popen([binary, "serve", "--port", "0", "--data", data, "--log-level", "warning"],
-                          stdout=subprocess.PIPE, text=True)
-passed, failed = 0, 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAIL {name} {detail}")
+checks = harness.Checks("sparql-clients")
+check = checks.check
+daemon = harness.Daemon(sys.argv[1], prefix="registryd-clients-")
 
 
 try:
-    line = daemon.stdout.readline()
-    while "listening on" not in line:  # the first start prints the admin token before
-        line = daemon.stdout.readline()
-    port = int(re.search(r":(\d+)\s*$", line).group(1))
-    token = open(f"{data}/admin.token").read().strip()
+    token = daemon.admin
     auth = {"Authorization": f"Bearer {token}"}
-    base = f"http://127.0.0.1:{port}"
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback only, never a proxy
+    base = daemon.base
+    opener = harness.opener
 
     update = SPARQLWrapper(f"{base}/sparql", updateEndpoint=f"{base}/update")
     update.addCustomHttpHeader("Authorization", auth["Authorization"])
@@ -88,9 +69,6 @@ try:
         check("a request without a token is refused", "401" in str(error) or "Unauthorized" in type(error).__name__, error)
     check("daemon still healthy", opener.open(f"{base}/health").status == 200)
 finally:
-    daemon.terminate()
-    daemon.wait(timeout=10)
-    shutil.rmtree(data, ignore_errors=True)
+    daemon.stop()
 
-print(f"sparql-clients: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

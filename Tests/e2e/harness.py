@@ -1,0 +1,91 @@
+"""What the end-to-end scripts share: a real `registryd serve` on a free loopback port, a
+pass/fail tally printed as `NAME: N passed, N failed`, and a small HTTP client that never uses a
+proxy."""
+import base64
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+
+# Loopback only: never through a proxy from the environment.
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+class Checks:
+    """Counts checks; a failed one prints its name and detail."""
+
+    def __init__(self, name):
+        self.name, self.passed, self.failed = name, 0, 0
+
+    def check(self, what, condition, detail=""):
+        if condition:
+            self.passed += 1
+        else:
+            self.failed += 1
+            print(f"FAIL {what} {detail}"[:2000])
+        return condition
+
+    def finish(self):
+        """Prints the tally and exits, non-zero when anything failed."""
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        sys.exit(1 if self.failed else 0)
+
+
+class Daemon:
+    """`registryd serve --port 0` on a fresh data directory; `base` and `admin` once it listens."""
+
+    def __init__(self, binary, prefix="registryd-e2e-"):
+        self.data = tempfile.mkdtemp(prefix=prefix)
+        self.process = subprocess.Popen([binary, "serve", "--port", "0", "--data", self.data, "--log-level", "warning"],
+                                        stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline()
+        while line and "listening on" not in line:  # the first start prints the admin token before
+            line = self.process.stdout.readline()
+        found = re.search(r":(\d+)\s*$", line)
+        if not found:
+            self.stop()
+            raise RuntimeError("registryd serve did not start")
+        self.port = int(found.group(1))
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.admin = open(f"{self.data}/admin.token").read().strip()
+
+    def stop(self):
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+        shutil.rmtree(self.data, ignore_errors=True)
+
+
+def call(base, method, path, body=None, token=None, headers=None, content_type=None):
+    """One request; returns (status, headers, parsed JSON or text). A dict or list body is sent as JSON."""
+    if isinstance(body, (dict, list)):
+        body, content_type = json.dumps(body).encode(), content_type or "application/json"
+    elif isinstance(body, str):
+        body = body.encode()
+    request = urllib.request.Request(base + path, data=body, method=method)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        response = opener.open(request, timeout=30)
+        status, answer_headers, raw = response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        status, answer_headers, raw = error.code, error.headers, error.read()
+    text = raw.decode("utf-8", "replace")
+    try:
+        return status, answer_headers, json.loads(text)
+    except ValueError:
+        return status, answer_headers, text
+
+
+def b64url(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
