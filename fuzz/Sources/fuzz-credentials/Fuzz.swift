@@ -1,0 +1,60 @@
+import CFuzzerDriver
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import AccessControl
+import JOSE
+
+/// Credentials and bindings: `CompactJWS.decode`, `CredentialVerifier.verify` against one fixed
+/// authority key, and `BindingClaims.verified`. Each input is used twice: as a token as received
+/// (structure, base64url, header JSON, claims JSON before the signature check), and as the
+/// payload of a token signed with the fixed key, so the claims decoders behind a valid
+/// signature see fuzzed JSON too.
+let authorityKey = try! SigningKey(ed25519Seed: Array(0..<32))
+let bindingKey = try! SigningKey(ed25519Seed: Array(32..<64))
+let authorityName = "authority.example"
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    check(String(decoding: bytes, as: UTF8.self))
+    if size <= 16 * 1024 {
+        for key in [authorityKey, bindingKey] {
+            check(try! CompactJWS.sign(payload: Array(bytes), with: key, type: "JWT"))
+        }
+    }
+    return 0
+}
+
+func check(_ token: String) {
+    do {
+        let decoded = try CompactJWS.decode(token)
+        _ = decoded.verify(with: [authorityKey.publicKey, bindingKey.publicKey])
+    } catch is JOSEError {
+        // A typed error is the expected outcome for malformed input.
+    } catch {
+        fatalError("untyped error from CompactJWS.decode: \(error)")
+    }
+    // A fresh verifier each time, so its cache of verified tokens keeps runs reproducible.
+    let verifier = try! CredentialVerifier(authorities: [
+        Authority(name: authorityName, keys: JWKSet(keys: [authorityKey.publicKey.jwk]))
+    ])
+    switch verifier.verify(token) {
+    case .success(let credential): _ = String(describing: credential)
+    case .failure(let problem): _ = problem.description
+    }
+    if let claims = BindingClaims.verified(token, keys: [bindingKey.publicKey]) {
+        _ = claims.json
+    }
+}
+
+@main
+enum Fuzzer {
+    static func main() {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in fuzz(data!, size) })
+    }
+}
