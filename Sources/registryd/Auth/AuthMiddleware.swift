@@ -9,6 +9,9 @@ struct AuthMiddleware: RouterMiddleware {
     let tokens: TokenStore
     /// Scopes for requests without a token (`serve --anonymous-scope`), none by default.
     let anonymousScopes: [Scope]
+    /// Scopes of a client that presented a TLS certificate the daemon verified
+    /// (`serve --tls-client-ca`), when it sends no token of its own.
+    var clientCertificateScopes: [Scope] = []
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
@@ -18,6 +21,11 @@ struct AuthMiddleware: RouterMiddleware {
                 throw APIError(.unauthorized, code: "auth.invalid_token", "the X-Registryd-Token token is not valid")
             }
             context.principal = principal
+        } else if let name = request.headers[ConnectionGuard.clientCertificateField] {
+            // A gateway known by its certificate: a bearer that is a registry token still wins,
+            // anything else in Authorization is its client's credential, for the route to read.
+            context.principal = bearerToken(request).flatMap(tokens.principal(for:))
+                ?? Principal(tokenID: "cert:" + name, scopes: clientCertificateScopes)
         } else if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
             guard parts.count == 2, parts[0].lowercased() == "bearer",
@@ -29,5 +37,12 @@ struct AuthMiddleware: RouterMiddleware {
             context.principal = Principal(tokenID: "anonymous", scopes: anonymousScopes)
         }
         return try await next(request, context)
+    }
+
+    private func bearerToken(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
     }
 }

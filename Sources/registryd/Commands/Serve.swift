@@ -62,7 +62,49 @@ struct Serve: AsyncParsableCommand {
         valueName: "scope"))
     var anonymousScopes: [String] = []
 
+    @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request's head, from connecting or from its last response (idle connections close then).")
+    var headerTimeout: Double = 15
+
+    @Option(name: .customLong("read-timeout"), help: "Seconds a client has to send a request's body once its head arrived.")
+    var readTimeout: Double = 60
+
+    @Option(name: .customLong("max-connections"), help: "The most connections open at once; the next get 503 (server.too_many_connections).")
+    var maxConnections: Int = 1024
+
+    @Option(name: .customLong("max-in-flight"), help: "The most requests handled at once; the next get 503 (server.overloaded).")
+    var maxInFlight: Int = 512
+
+    @Option(name: .customLong("rate-limit"), help: "Requests per second allowed to each token (anonymous callers: each address); 0: no limit. Past it, 429 (rate.limited).")
+    var rateLimit: Double = 0
+
+    @Option(name: .customLong("rate-burst"), help: "Requests a caller may make at once above --rate-limit.")
+    var rateBurst: Int = 100
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (needs --tls-key).", valueName: "file"))
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"))
+    var tlsKey: String?
+
+    @Option(name: .customLong("tls-client-ca"), help: ArgumentHelp(
+        "Accept client certificates signed by these PEM CA certificates; a verified one authenticates its client (a gateway) with --tls-client-scope.",
+        valueName: "file"))
+    var tlsClientCA: String?
+
+    @Option(name: .customLong("tls-client-scope"), help: ArgumentHelp("A scope of clients with a verified certificate (repeatable; default decide).", valueName: "scope"))
+    var tlsClientScopes: [String] = []
+
     func validate() throws {
+        guard headerTimeout > 0, readTimeout > 0, maxConnections > 0, maxInFlight > 0, rateLimit >= 0, rateBurst > 0 else {
+            throw ValidationError("--header-timeout, --read-timeout, --max-connections, --max-in-flight and --rate-burst must be positive, --rate-limit not negative")
+        }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard tlsCertificate != nil || (tlsClientCA == nil && tlsClientScopes.isEmpty) else {
+            throw ValidationError("--tls-client-ca and --tls-client-scope need --tls-cert and --tls-key")
+        }
+        for scope in tlsClientScopes where Scope(scope) == nil {
+            throw ValidationError("--tls-client-scope: `\(scope)` is not a scope (admin, query, decide, register:<prefix>)")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level `\(logLevel)`") }
         guard queryTimeout > 0, maxResults > 0, maxUploadMiB > 0, maxManifestKiB > 0 else {
@@ -90,6 +132,17 @@ struct Serve: AsyncParsableCommand {
         settings.pullAllowedHosts = pullAllow
         settings.maxPolicySize = maxPolicyKiB << 10
         settings.anonymousScopes = anonymousScopes.compactMap(Scope.init)
+        settings.connections = ConnectionLimits(headerTimeout: .milliseconds(Int(headerTimeout * 1000)),
+                                                readTimeout: .milliseconds(Int(readTimeout * 1000)),
+                                                maxConnections: maxConnections)
+        settings.maxInFlight = maxInFlight
+        settings.rateLimit = rateLimit > 0 ? rateLimit : nil
+        settings.rateBurst = rateBurst
+        if let tlsCertificate, let tlsKey {
+            settings.tls = TLSSettings(certificateFile: tlsCertificate, privateKeyFile: tlsKey, clientCAFile: tlsClientCA,
+                                       clientScopes: tlsClientScopes.isEmpty ? [.decide] : tlsClientScopes.compactMap(Scope.init))
+            _ = try settings.tls?.configuration()  // a bad file is reported before anything starts
+        }
         let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(bindingTTL))
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
@@ -109,8 +162,9 @@ struct Serve: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, access: setup.access, metrics: metrics)
         let host = self.host
-        let group = buildServiceGroup(settings, services: services) { port in
-            writeToStandardOutput("registryd listening on http://\(host):\(port)\n")
+        let scheme = settings.tls == nil ? "http" : "https"
+        let group = try buildServiceGroup(settings, services: services) { port in
+            writeToStandardOutput("registryd listening on \(scheme)://\(host):\(port)\n")
         }
         try await group.run()
     }

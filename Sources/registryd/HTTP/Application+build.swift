@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import Ontology
 import Prometheus
@@ -27,6 +29,16 @@ struct ServerSettings: Sendable {
     var anonymousScopes: [Scope] = []
     /// How often leases and host heartbeats are checked.
     var sweepInterval: Duration = .milliseconds(250)
+    /// Header and read timeouts and the connection limit.
+    var connections = ConnectionLimits()
+    /// The most requests handled at once before new ones get 503.
+    var maxInFlight = 512
+    /// Requests per second per token (or anonymous address); nil: no limit.
+    var rateLimit: Double?
+    /// Requests a caller may make at once above its rate.
+    var rateBurst = 100
+    /// HTTPS instead of HTTP when set.
+    var tls: TLSSettings?
 }
 
 /// Everything the routes share.
@@ -46,7 +58,12 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     router.add(middleware: ErrorMiddleware())
     HealthController().addRoutes(to: router)
     MetricsController(registry: services.metrics).addRoutes(to: router)
-    router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes))
+    router.add(middleware: InFlightLimitMiddleware(limit: settings.maxInFlight))
+    router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes,
+                                          clientCertificateScopes: settings.tls?.clientScopes ?? []))
+    if let rate = settings.rateLimit {
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rate: rate, burst: settings.rateBurst)))
+    }
     SPARQLController(store: services.store, settings: settings).addRoutes(to: router)
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
     ServicesController(registry: services.registry, fetcher: ManifestFetcher(allowList: HostAllowList(entries: settings.pullAllowedHosts)),
@@ -66,10 +83,10 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
 /// The daemon's services: the HTTP server, the maintenance loop, and the notifier that ends
 /// streams on shutdown (ServiceGroup shuts services down in reverse order).
 func buildServiceGroup(_ settings: ServerSettings, services: Services,
-                       onListening: @escaping @Sendable (Int) async -> Void) -> ServiceGroup {
+                       onListening: @escaping @Sendable (Int) async -> Void) throws(CommandFailure) -> ServiceGroup {
     var logger = Logger(label: "registryd")
     logger.logLevel = settings.logLevel
-    let app = buildApplication(settings, services: services, onListening: onListening)
+    let app = try buildApplication(settings, services: services, onListening: onListening)
     let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval,
                                           checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger)
     return ServiceGroup(configuration: .init(
@@ -84,12 +101,28 @@ func buildApplication(
     _ settings: ServerSettings,
     services: Services,
     onListening: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws(CommandFailure) -> some ApplicationProtocol {
     var logger = Logger(label: "registryd")
     logger.logLevel = settings.logLevel
+    let limits = settings.connections
+    let counter = ConnectionCounter(limit: limits.maxConnections)
+    let readsCertificates = settings.tls?.clientCAFile != nil
+    let http = HTTPServerBuilder.http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionGuard(limits: limits, counter: counter, readsClientCertificates: readsCertificates)]))
+    var server = http
+    if let tls = settings.tls {
+        let configuration = try tls.configuration()
+        do {
+            server = try .tls(http, tlsConfiguration: configuration)
+        } catch {
+            throw CommandFailure("cannot set up TLS with --tls-cert and --tls-key: \(error)")
+        }
+    }
     return Application(
         router: buildRouter(services, settings: settings),
-        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "registryd"),
+        server: server,
+        configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "registryd",
+                             backlog: max(256, min(limits.maxConnections, 4096))),
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? settings.port) },
         logger: logger
     )

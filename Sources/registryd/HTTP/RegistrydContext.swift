@@ -5,10 +5,13 @@ struct RegistrydContext: RequestContext {
     var coreContext: CoreRequestContextStorage
     /// Set by ``AuthMiddleware`` from the `Authorization: Bearer` header.
     var principal: Principal?
+    /// The client's IP address, which tells anonymous callers apart for rate limits.
+    let remoteHost: String?
 
     init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.principal = nil
+        self.remoteHost = source.channel.remoteAddress?.ipAddress
     }
 
     /// The caller, who must pass `check`: 401 without a token, 403 with one that does not allow `action`.

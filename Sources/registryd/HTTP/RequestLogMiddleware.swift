@@ -3,7 +3,7 @@ import Logging
 
 /// Logs each request once it is answered, with Hummingbird's request id (`hb.request.id`) in
 /// the logger's metadata: method, path, status and duration. Successful requests at `debug`,
-/// client errors at `info`, server errors at `error`.
+/// client errors and 503 (load shed) at `info`, other server errors at `error`.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
@@ -20,7 +20,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     private func log(_ request: Request, _ context: Context, status: Int, start: ContinuousClock.Instant) {
         let elapsed = ContinuousClock.now - start
         let milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-        let level: Logger.Level = status >= 500 ? .error : status >= 400 ? .info : .debug
+        // 503 is load shedding or a query timeout, working as configured; at error level a
+        // sustained overload would flood the log.
+        let level: Logger.Level = status >= 500 && status != 503 ? .error : status >= 400 ? .info : .debug
         context.logger.log(level: level, "request", metadata: [
             "method": "\(request.method)", "path": "\(request.uri.path)", "status": "\(status)",
             "ms": "\((milliseconds * 1000).rounded() / 1000)",
