@@ -36,12 +36,18 @@ class Checks:
 
 
 class Daemon:
-    """`registryd serve --port 0` on a fresh data directory; `base` and `admin` once it listens."""
+    """`registryd serve --port 0` on a fresh data directory; `base` and `admin` once it listens.
 
-    def __init__(self, binary, prefix="registryd-e2e-"):
-        self.data = tempfile.mkdtemp(prefix=prefix)
-        self.process = subprocess.Popen([binary, "serve", "--port", "0", "--data", self.data, "--log-level", "warning"],
-                                        stdout=subprocess.PIPE, text=True)
+    With `data=DIR` it serves that directory and leaves it in place on `stop()` (for restarts on the
+    same data); `args` adds options to `serve` (e.g. `["--pull-allow", "127.0.0.1:8080"]`). `kill()`
+    ends it with SIGKILL and keeps the data; `stop(keep=True)` keeps a fresh directory too."""
+
+    def __init__(self, binary, prefix="registryd-e2e-", data=None, args=()):
+        self.owns_data = data is None
+        self.data = tempfile.mkdtemp(prefix=prefix) if data is None else data
+        self.process = subprocess.Popen([binary, "serve", "--port", "0", "--data", self.data, "--log-level", "warning",
+                                         *args], stdout=subprocess.PIPE, text=True)
+        self.pid = self.process.pid
         line = self.process.stdout.readline()
         while line and "listening on" not in line:  # the first start prints the admin token before
             line = self.process.stdout.readline()
@@ -53,13 +59,23 @@ class Daemon:
         self.base = f"http://127.0.0.1:{self.port}"
         self.admin = open(f"{self.data}/admin.token").read().strip()
 
-    def stop(self):
+    def stop(self, keep=False):
+        """SIGTERM (SIGKILL after 10 s); removes the data directory it created unless `keep`."""
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             self.process.kill()
-        shutil.rmtree(self.data, ignore_errors=True)
+            self.process.wait()
+        self.process.stdout.close()
+        if self.owns_data and not keep:
+            shutil.rmtree(self.data, ignore_errors=True)
+
+    def kill(self):
+        """SIGKILL, as a crash would; the data directory stays."""
+        self.process.kill()
+        self.process.wait()
+        self.process.stdout.close()
 
 
 def call(base, method, path, body=None, token=None, headers=None, content_type=None):
