@@ -370,6 +370,9 @@ def verify(cycle, base, token, changed):
             reg.lease = max(reg.lease, millis(seen["lease"]["expires"]))
     phantom = [i for i in services if i not in registrations]
     check(f"{where}: no registration that was never sent", not phantom, phantom)
+    orphans = [g for g in counts if g.startswith(registration_graph("crash-"))
+               and g[len(registration_graph("")):] not in services]
+    check(f"{where}: no registration graph without its registration", not orphans, orphans)
     for reg in registrations.values():
         if reg.state is None:
             reg.dead = True  # gone (deregistered, or a registration that never landed): not used again
