@@ -1,9 +1,15 @@
 /// Recursive-descent parser for the policy language (docs/policy.md). Errors carry the line and
 /// column of the token that could not be read.
 struct PolicyParser {
+    /// How deeply conditions (parentheses, `not`) and set types may nest: far more than any policy
+    /// needs, and few enough that this recursive descent, the compiler's and the syntax tree's
+    /// release cannot exhaust a thread's stack on hostile input.
+    static let maximumDepth = 200
+
     private let lexer: PolicyLexer
     private let tokens: [PolicyToken]
     private var position = 0
+    private var depth = 0
 
     init(_ text: String) throws(PolicyError) {
         var lexer = PolicyLexer(text)
@@ -54,6 +60,14 @@ struct PolicyParser {
     private mutating func string(_ what: String) throws(PolicyError) -> (String, SourceLocation) {
         guard case .string(let text) = current.kind else { throw .syntax("expected \(what) (a quoted string), found \(describe(current))", at: current.location) }
         return (text, advance().location)
+    }
+
+    /// Counts one more level of nesting; callers undo it with `defer { depth -= 1 }`.
+    private mutating func enterNesting(_ what: String) throws(PolicyError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw .syntax("\(what) nest more than \(Self.maximumDepth) levels deep", at: current.location)
+        }
     }
 
     private func describe(_ token: PolicyToken) -> String {
@@ -178,6 +192,8 @@ struct PolicyParser {
     private mutating func typeName() throws(PolicyError) -> PolicySyntax.TypeName {
         let (name, location) = try identifier("a type")
         if name == "Set" {
+            try enterNesting("set types")
+            defer { depth -= 1 }
             try expectSymbol("<", "after Set")
             let element = try typeName()
             try expectSymbol(">", "after the set's element type")
@@ -336,10 +352,14 @@ struct PolicyParser {
 
     private mutating func unary() throws(PolicyError) -> PolicySyntax.Expression {
         if isKeyword("not") {
+            try enterNesting("conditions")
+            defer { depth -= 1 }
             _ = advance()
             return .not(try unary())
         }
         if isSymbol("(") {
+            try enterNesting("conditions")
+            defer { depth -= 1 }
             _ = advance()
             let inner = try expression()
             try expectSymbol(")", "to close the parenthesis")
