@@ -386,7 +386,7 @@ struct RegistryCatalogTests {
         #expect(try await fixture.registry.expireLeases() == [])
 
         let noLease = #expect(throws: RegistryError.self) { try fixture.registry.renewLease(id: "forever") }
-        #expect(noLease?.code == .invalidRequest)
+        #expect(noLease?.code == .conflict)
         let unknown = #expect(throws: RegistryError.self) { try fixture.registry.renewLease(id: "leased") }
         #expect(unknown?.code == .notFound)
     }

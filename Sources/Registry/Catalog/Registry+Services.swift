@@ -167,7 +167,7 @@ extension Registry {
             guard let registration = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
             guard authorize(registration.name) else { throw RegistryError(.forbidden, "this token may not change `\(registration.name)`") }
             guard let ttl = registration.manifest.instance.ttlMilliseconds else {
-                throw RegistryError(.invalidRequest, "`\(id)` has no lease (register it with instance.ttl)")
+                throw RegistryError(.conflict, "`\(id)` has no lease (register it with instance.ttl)")
             }
             let expires = time + ttl
             state.leases[id] = expires

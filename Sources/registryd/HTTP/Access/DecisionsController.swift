@@ -102,9 +102,26 @@ struct DecisionsController {
     }
 
     static func checkAPI(_ api: String) throws {
-        guard !api.isEmpty, api.utf8.count <= 512, !api.utf8.contains(where: { $0 < 0x21 || $0 == 0x7f }) else {
-            throw APIError(.badRequest, code: "decision.invalid_api", "`api`: an API name is 1 to 512 visible characters")
+        if let problem = apiProblem(api) { throw APIError(.badRequest, code: "decision.invalid_api", "`api`: " + problem) }
+    }
+
+    /// Why `api` cannot be an API name, or nil when it can. Names are visible ASCII, like
+    /// registered names, so that look-alikes (a Kelvin sign for `K`, which Swift's `String`
+    /// equality takes for the same letter) never match a pattern; and they have no empty, `.`
+    /// or `..` segments, no `%` and no `\`, so that a path a gateway would normalize elsewhere
+    /// (`a/../b`, `a/%2e%2e/b`) is never judged under the name it seems to have.
+    static func apiProblem(_ api: String) -> String? {
+        guard !api.isEmpty, api.utf8.count <= 512, api.utf8.allSatisfy({ (0x21...0x7e).contains($0) }) else {
+            return "an API name is 1 to 512 visible ASCII characters"
         }
+        guard !api.utf8.contains(UInt8(ascii: "%")), !api.utf8.contains(UInt8(ascii: "\\")) else {
+            return "`\(api)` has a `%` or `\\`; API names are not escaped"
+        }
+        let segments = api.split(separator: "/", omittingEmptySubsequences: false)
+        guard !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
+            return "`\(api)` has an empty, `.` or `..` segment"
+        }
+        return nil
     }
 
     private func decide(_ request: Request, _ context: RegistrydContext) async throws -> Response {

@@ -33,7 +33,8 @@ struct GatewayController {
             if let prefix = headers[.registrydPrefix], path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
             api = String(path.drop { $0 == "/" })
         }
-        try DecisionsController.checkAPI(api)
+        // A path that is no API name is a request for nothing the policies name: denied.
+        if let problem = DecisionsController.apiProblem(api) { return denial(.forbidden, problem) }
         let action = try DecisionsController.action(headers[.registrydAction] ?? "call")
 
         guard let authorization = headers[.authorization] else {

@@ -53,6 +53,7 @@ struct ResolveController {
         let usage = #"the body must be {"generation": <current generation>, "instances": ["<registration id>", ...], "weights": {"<id>": <0..10000>}}"#
         guard case .object(let fields) = json, Set(fields.keys).isSubset(of: ["generation", "instances", "weights"]),
               case .number(let generation)? = fields["generation"], generation >= 0, generation == generation.rounded(),
+              generation < 9_007_199_254_740_992,  // 2^53: exact in a Double, and an Int64
               case .array(let list)? = fields["instances"] else {
             throw APIError(.badRequest, code: "request.invalid", usage)
         }
@@ -62,9 +63,14 @@ struct ResolveController {
             instances.append(id)
         }
         var weights: [String: Int] = [:]
+        if let given = fields["weights"], given != .null {
+            guard case .object = given else { throw APIError(.badRequest, code: "request.invalid", usage) }
+        }
         if case .object(let map)? = fields["weights"] {
             for (id, value) in map {
-                guard case .number(let weight) = value, weight == weight.rounded() else { throw APIError(.badRequest, code: "request.invalid", usage) }
+                guard case .number(let weight) = value, weight == weight.rounded(), (0...10_000).contains(weight) else {
+                    throw APIError(.badRequest, code: "request.invalid", usage)
+                }
                 weights[id] = Int(weight)
             }
         }
