@@ -8,21 +8,21 @@ struct APIError: HTTPResponseError, Sendable {
     let status: HTTPResponse.Status
     let code: String
     let message: String
-    /// Seconds the client should wait before retrying (`Retry-After`), for 429 and 503.
-    var retryAfter: Int?
+    /// Headers the answer carries besides the body's, e.g. `Retry-After` or `Allow`.
+    var headers = HTTPFields()
 
+    /// `retryAfter`: seconds the client should wait before retrying (`Retry-After`), for 429 and 503.
     init(_ status: HTTPResponse.Status, code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
-        self.retryAfter = retryAfter
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let body = #"{"error":{"code":"# + JSONEscaping.quoted(code) + #","message":"# + JSONEscaping.quoted(message) + "}}"
-        var headers = HTTPFields()
+        var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 }

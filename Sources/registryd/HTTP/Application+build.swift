@@ -58,6 +58,8 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     router.add(middleware: ErrorMiddleware())
     HealthController().addRoutes(to: router)
     MetricsController(registry: services.metrics).addRoutes(to: router)
+    // Public: gateways fetch the keys that verify bindings without a token.
+    BindingsController.addKeySetRoute(to: router, access: services.access)
     router.add(middleware: InFlightLimitMiddleware(limit: settings.maxInFlight))
     router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes,
                                           clientCertificateScopes: settings.tls?.clientScopes ?? []))
@@ -77,6 +79,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     DecisionsController(access: services.access).addRoutes(to: router)
     BindingsController(access: services.access).addRoutes(to: router)
     GatewayController(access: services.access).addRoutes(to: router)
+    router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))
     return router
 }
 

@@ -31,11 +31,17 @@ struct GraphStoreController {
     /// The graph the URL names: nil for the default graph.
     private func target(_ request: Request) throws -> Term? {
         let parameters = FormEncoding.decode(Substring(request.uri.query ?? ""))
-        if parameters.contains(where: { $0.name == "default" }) { return nil }
+        let named = parameters.contains(where: { $0.name == "graph" })
+        if parameters.contains(where: { $0.name == "default" }) {
+            guard !named else { throw APIError(.badRequest, code: "request.graph", "name one graph: `?graph=IRI` or `?default`, not both") }
+            return nil
+        }
         guard let graph = parameters.first(where: { $0.name == "graph" })?.value else {
             throw APIError(.badRequest, code: "request.graph", "name the graph with `?graph=IRI`, or `?default`")
         }
-        guard IRIResolver.hasScheme(graph) else {
+        // IRIs have no spaces, controls or these delimiters (RFC 3987 `iri`).
+        let forbidden = Set("<>\"{}|\\^`".unicodeScalars)
+        guard IRIResolver.hasScheme(graph), !graph.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7f...0x9f).contains($0.value) || forbidden.contains($0) }) else {
             throw APIError(.badRequest, code: "request.graph", "the graph name `\(graph)` is not an absolute IRI")
         }
         return .iri(IRI(graph))

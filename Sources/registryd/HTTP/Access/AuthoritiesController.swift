@@ -53,6 +53,9 @@ struct AuthoritiesController {
             let id = try identifier(context, "id")
             var request = request
             let body = try await request.decodeJSON(SubjectBody.self, limit: 64 << 10)
+            guard body.id == nil || body.id == id else {
+                throw APIError(.badRequest, code: "request.invalid", "`id` in the body must be the subject's id in the path, \(id), or absent")
+            }
             try await access.setSubject(id, attributes: body.attributes)
             return try JSONResponse.make(SubjectBody(id: id, attributes: body.attributes), index: access.registry.index)
         }

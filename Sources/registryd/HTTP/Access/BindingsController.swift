@@ -8,13 +8,17 @@ import Registry
 struct BindingsController {
     let access: AccessService
 
-    func addRoutes(to router: Router<RegistrydContext>) {
+    /// `/.well-known/jwks.json`, added before the token check: the keys are public.
+    static func addKeySetRoute(to router: Router<RegistrydContext>, access: AccessService) {
         router.get(".well-known/jwks.json") { _, _ in
             var response = try JSONResponse.make(access.keys.jwks)
             response.headers[.contentType] = "application/jwk-set+json"
             response.headers[.cacheControl] = "max-age=60"
             return response
         }
+    }
+
+    func addRoutes(to router: Router<RegistrydContext>) {
         router.post("v1/keys/rotate") { _, context in
             try context.requireAdmin()
             let key = try access.keys.rotate()

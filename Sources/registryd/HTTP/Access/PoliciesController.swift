@@ -71,6 +71,9 @@ struct PoliciesController {
         } else {
             text = try await request.text(limit: maxPolicySize)
         }
+        guard text.contains(where: { !$0.isWhitespace }) else {
+            throw APIError(.badRequest, code: "policy.empty", "the policy document is empty (DELETE /v1/policies/\(name) removes a policy)")
+        }
         let set = try await access.setPolicy(name, text: text)
         return try JSONResponse.make(summary(set), index: access.registry.index)
     }

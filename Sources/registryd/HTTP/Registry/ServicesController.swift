@@ -173,14 +173,20 @@ struct ServicesController {
 enum LongPoll {
     static func wait(_ request: Request, registry: Registry) async throws {
         let query = request.uri.queryParameters
+        var wait: Int64 = 60_000
+        if let text = query.get("wait") {
+            if let value = LeaseDuration.milliseconds(text) {
+                wait = min(value, 600_000)
+            } else if !text.isEmpty, text.drop(while: { $0.isASCII && $0.isNumber }).allSatisfy({ "mshd.".contains($0) }),
+                      text.first?.isNumber == true {
+                wait = 600_000  // well formed but longer than LeaseDuration reads: the 10 min cap
+            } else {
+                throw RegistryError(.invalidRequest, "`wait`: `\(text)` is not a duration such as 30s")
+            }
+        }
         guard let indexText = query.get("index") else { return }
         guard let index = Int64(indexText), index >= 0 else {
             throw RegistryError(.invalidRequest, "`index`: expected a change index (a non-negative integer)")
-        }
-        var wait: Int64 = 60_000
-        if let text = query.get("wait") {
-            guard let value = LeaseDuration.milliseconds(text) else { throw RegistryError(.invalidRequest, "`wait`: `\(text)` is not a duration such as 30s") }
-            wait = min(value, 600_000)
         }
         await registry.waitForChange(after: index, timeout: .milliseconds(wait))
     }

@@ -39,7 +39,11 @@ struct TokensController {
             scopes.append(scope)
         }
         var description: String?
-        if case .string(let text)? = fields["description"] { description = String(text.prefix(256)) }
+        switch fields["description"] {
+        case .string(let text)?: description = String(text.prefix(256))
+        case nil, .null?: break
+        default: throw APIError(.badRequest, code: "request.invalid", "`description` must be a string; " + usage)
+        }
         let (record, secret) = try tokens.create(scopes: scopes, description: description)
         return try JSONResponse.make(TokenView(id: record.id, scopes: record.scopes, description: record.description,
                                                created: JSONResponse.time(record.created), token: secret), status: .created)
@@ -52,8 +56,12 @@ struct TokensController {
     }
 
     private func revoke(_ context: RegistrydContext) throws -> Response {
-        try context.requireAdmin()
+        let caller = try context.requireAdmin()
         let id = try context.parameters.require("id")
+        // As Consul does: a token cannot revoke itself, so the last admin cannot lock everyone out.
+        guard id != caller.tokenID else {
+            throw RegistryError(.conflict, "token `\(id)` is the one making this request; revoke it with another admin token")
+        }
         guard try tokens.revoke(id: id) else { throw RegistryError(.notFound, "no token `\(id)`") }
         return try JSONResponse.make(["revoked": id])
     }
