@@ -62,6 +62,9 @@ struct Serve: AsyncParsableCommand {
         valueName: "scope"))
     var anonymousScopes: [String] = []
 
+    @Option(name: .customLong("event-retention"), help: "Changes kept in memory for watchers (`/v1/events?since=`); a watcher further behind gets a `reset` event and must re-list.")
+    var eventRetention: Int = 10_000
+
     @Option(name: .customLong("header-timeout"), help: "Seconds a client has to send a request's head, from connecting or from its last response (idle connections close then).")
     var headerTimeout: Double = 15
 
@@ -95,8 +98,8 @@ struct Serve: AsyncParsableCommand {
     var tlsClientScopes: [String] = []
 
     func validate() throws {
-        guard headerTimeout > 0, readTimeout > 0, maxConnections > 0, maxInFlight > 0, rateLimit >= 0, rateBurst > 0 else {
-            throw ValidationError("--header-timeout, --read-timeout, --max-connections, --max-in-flight and --rate-burst must be positive, --rate-limit not negative")
+        guard eventRetention > 0, headerTimeout > 0, readTimeout > 0, maxConnections > 0, maxInFlight > 0, rateLimit >= 0, rateBurst > 0 else {
+            throw ValidationError("--header-timeout, --read-timeout, --max-connections, --max-in-flight and --rate-burst and --event-retention must be positive, --rate-limit not negative")
         }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard tlsCertificate != nil || (tlsClientCA == nil && tlsClientScopes.isEmpty) else {
@@ -143,7 +146,7 @@ struct Serve: AsyncParsableCommand {
                                        clientScopes: tlsClientScopes.isEmpty ? [.decide] : tlsClientScopes.compactMap(Scope.init))
             _ = try settings.tls?.configuration()  // a bad file is reported before anything starts
         }
-        let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(bindingTTL))
+        let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(bindingTTL), eventRetention: eventRetention)
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
             writeToStandardOutput("""

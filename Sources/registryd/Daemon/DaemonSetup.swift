@@ -16,10 +16,10 @@ struct DaemonSetup {
     let loadedOntologies: [LoadedOntology]
     let shareDirectory: String?
 
-    static func open(data: String, bindingTTL: Double = 300) async throws -> DaemonSetup {
+    static func open(data: String, bindingTTL: Double = 300, eventRetention: Int = 10_000) async throws -> DaemonSetup {
         let store = try StoreAccess.open(data)
         do {
-            let registry = try Registry(store: store)
+            let registry = try Registry(store: store, eventRetention: eventRetention)
             let tokens = try TokenStore(store: store)
             var secret: String?
             if tokens.isEmpty {
