@@ -2,6 +2,9 @@
 pass/fail tally printed as `NAME: N passed, N failed`, and a small HTTP client that never uses a
 proxy."""
 import base64
+import getpass
+import grp
+import os
 import json
 import re
 import shutil
@@ -105,3 +108,24 @@ def call(base, method, path, body=None, token=None, headers=None, content_type=N
 
 def b64url(raw):
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def nginx_config(work, servers, access_log=True):
+    """A whole nginx.conf for a test nginx run as this user with its files under `work`, around the
+    given `server { }` blocks."""
+    user = ""
+    if os.geteuid() == 0:  # a root master would start its workers as nobody, who cannot write under TMP
+        user = f"user {getpass.getuser()} {grp.getgrgid(os.getegid()).gr_name};"
+    temp = "\n".join(f"    {kind}_temp_path {work}/{kind}_temp;" for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
+    return f"""
+{user}
+worker_processes 1;
+error_log {work}/error.log warn;
+pid {work}/nginx.pid;
+events {{ worker_connections 64; }}
+http {{
+    access_log {f"{work}/access.log" if access_log else "off"};
+{temp}
+{servers}
+}}
+"""

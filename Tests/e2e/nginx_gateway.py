@@ -7,8 +7,6 @@ the shape of `examples/nginx/registryd-gateway.conf`. Prints `nginx-gateway: N p
     python3 Tests/e2e/nginx_gateway.py .build/debug/registryd
 """
 import base64
-import getpass
-import grp
 import http.client
 import json
 import os
@@ -163,20 +161,7 @@ def protected(prefix, auth, upstream_uri=""):
 
 
 def nginx_conf():
-    user = ""
-    if os.geteuid() == 0:  # a root master would start its workers as nobody, who cannot write under TMP
-        user = f"user {getpass.getuser()} {grp.getgrgid(os.getegid()).gr_name};"
-    temp = "\n".join(f"        {kind}_temp_path {work}/{kind}_temp;"
-                     for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
-    return f"""
-{user}
-worker_processes 1;
-error_log {work}/error.log warn;
-pid {work}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    access_log {work}/access.log;
-{temp}
+    return harness.nginx_config(work, f"""
     server {{
         listen 127.0.0.1:{nginx_port};
         {protected("/shop.example/", "/_registryd")}
@@ -189,8 +174,7 @@ http {{
         {auth_location("/_registryd_cart", 'proxy_set_header X-Registryd-API "shop.example/Cart";')}
         {auth_location("/_registryd_destroy", 'proxy_set_header X-Registryd-Action "destroy";')}
     }}
-}}
-"""
+""")
 
 
 def error_log_tail():

@@ -7,8 +7,6 @@ Prints `tls: N passed, N failed`.
 
     python3 Tests/e2e/tls.py .build/debug/registryd
 """
-import getpass
-import grp
 import http.client
 import json
 import os
@@ -145,18 +143,8 @@ try:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             nginx_port = probe.getsockname()[1]
-        user = f"user {getpass.getuser()} {grp.getgrgid(os.getegid()).gr_name};" if os.geteuid() == 0 else ""
-        temp = "\n".join(f"    {kind}_temp_path {work}/{kind}_temp;" for kind in ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"])
         with open(f"{work}/nginx.conf", "w") as conf:
-            conf.write(f"""
-{user}
-worker_processes 1;
-error_log {work}/error.log warn;
-pid {work}/nginx.pid;
-events {{ worker_connections 64; }}
-http {{
-    access_log off;
-{temp}
+            conf.write(harness.nginx_config(work, f"""
     server {{
         listen 127.0.0.1:{nginx_port};
         location /shop.example/ {{
@@ -176,8 +164,7 @@ http {{
             proxy_ssl_name localhost;
         }}
     }}
-}}
-""")
+""", access_log=False))
         nginx = subprocess.Popen([NGINX, "-p", work, "-c", f"{work}/nginx.conf", "-g", "daemon off;"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         for _ in range(100):
