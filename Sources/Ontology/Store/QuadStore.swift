@@ -55,7 +55,7 @@ public final class QuadStore: Sendable {
     /// Grouped writes waiting for the writer (``groupedWrite(_:)``).
     let group = Mutex<GroupQueue>(GroupQueue())
     let writerQueue: DispatchQueue
-    private let readerQueue: DispatchQueue
+    private let readerThreads: BlockingThreadPool
     private let writerKey = DispatchSpecificKey<Bool>()
     private let lock: DirectoryLock
     let isClosed = Atomic<Bool>(false)
@@ -83,7 +83,7 @@ public final class QuadStore: Sendable {
             return reader
         }
         self.writerQueue = DispatchQueue(label: "registryd.store.writer")
-        self.readerQueue = DispatchQueue(label: "registryd.store.readers", attributes: .concurrent)
+        self.readerThreads = BlockingThreadPool(threads: configuration.maximumReaderCount, name: "registryd.store.reader")
         writerQueue.setSpecific(key: writerKey, value: true)
     }
 
@@ -97,6 +97,7 @@ public final class QuadStore: Sendable {
     /// they end.
     public func close() {
         guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        readerThreads.shutdown()
         let body = { [writer, readers, lock] in
             // Readers first, so that the writer is the last connection and its close can
             // checkpoint the WAL into the database file and remove it. Then the directory is
@@ -130,10 +131,11 @@ public final class QuadStore: Sendable {
         return try body(snapshot)
     }
 
-    /// Runs `body` with a read-only snapshot on the store's reader queue.
+    /// Runs `body` with a read-only snapshot on one of the store's reader threads (as many as
+    /// readers; see ``BlockingThreadPool`` for why not Dispatch).
     public func read<T: Sendable>(_ body: @escaping @Sendable (Snapshot) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            readerQueue.async {
+            readerThreads.submit {
                 continuation.resume(with: Result { try self.read(body) })
             }
         }
