@@ -34,6 +34,11 @@ final class AccessService: Sendable {
         var verifier: CredentialVerifier = .none
         var subjects: [String: [String: ClaimValue]] = [:]
         var bindings: [String: IssuedBinding] = [:]
+        /// The binding last issued for an identical request (see ``reuseKey``), by key.
+        var reusable: [String: String] = [:]
+        /// The number of bindings at which `decide` forgets the expired ones (doubling, so that
+        /// a map full of live bindings is not scanned on every decision).
+        var pruneAt = 100_000
         /// Revoked binding ids and when the binding would have expired.
         var revoked: [String: Double] = [:]
     }
@@ -176,11 +181,29 @@ final class AccessService: Sendable {
         let bag = AttributeResolver.resolve(evidence, api: api, at: now, policies: policies, verifier: verifier, ontology: ontology)
         let decision = DecisionPoint.decide(api: api, action: action, at: now, attributes: bag, policies: policies, explain: explain)
         guard decision.effect == .permit, issueBinding else { return Outcome(decision: decision) }
+        // The same request again, with nothing changed since (policies, registry, credentials),
+        // gets the binding issued for it while that has at least half its life left: a gateway
+        // asking many times a second then costs no signature, and the bindings kept in memory
+        // stay as many as distinct requests rather than requests per TTL.
+        let key = context.isEmpty ? reuseKey(subject: subject, credentials: credentials, api: api, action: action,
+                                              generation: decision.generation) : nil
+        if let key, let issued = state.withLock({ state -> IssuedBinding? in
+            guard let jti = state.reusable[key], let issued = state.bindings[jti], state.revoked[jti] == nil else { return nil }
+            let life = Double(issued.claims.exp - issued.claims.iat)
+            return Double(issued.claims.exp) - now >= life / 2 ? issued : nil
+        }) {
+            return Outcome(decision: decision, binding: issued.token, claims: issued.claims)
+        }
         let (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
         let token = try claims.sign(with: keys.current)
         state.withLock { state in
-            if state.bindings.count >= 100_000 { state.bindings = state.bindings.filter { Double($0.value.claims.exp) > now } }
+            if state.bindings.count >= state.pruneAt {
+                state.bindings = state.bindings.filter { Double($0.value.claims.exp) > now }
+                state.reusable = state.reusable.filter { state.bindings[$0.value] != nil }
+                state.pruneAt = max(100_000, state.bindings.count * 2)
+            }
             state.bindings[claims.jti] = IssuedBinding(claims: claims, token: token, evidence: evidence, instances: instances)
+            if let key { state.reusable[key] = claims.jti }
         }
         return Outcome(decision: decision, binding: token, claims: claims)
     }
@@ -282,11 +305,18 @@ final class AccessService: Sendable {
         if !affected.isEmpty { _ = try? await revoke(affected) }
     }
 
+    /// What makes two decision requests the same for ``decide``'s binding reuse: the request,
+    /// the policy generation, and the registry's change index (endpoints come from it).
+    private func reuseKey(subject: String, credentials: [String], api: String, action: Action, generation: Int64) -> String {
+        ([subject, api, action.rawValue, String(generation), String(registry.index)] + credentials).joined(separator: "\u{1F}")
+    }
+
     /// Forgets expired bindings and revocations.
     func prune() {
         let now = clock()
         state.withLock { state in
             state.bindings = state.bindings.filter { Double($0.value.claims.exp) > now }
+            state.reusable = state.reusable.filter { state.bindings[$0.value] != nil }
             state.revoked = state.revoked.filter { $0.value > now }
         }
     }
