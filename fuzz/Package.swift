@@ -19,10 +19,10 @@ let package = Package(
     name: "registryd-fuzz",
     platforms: [.macOS(.v15)],
     dependencies: [.package(path: "..")],
-    targets: [.target(name: "CFuzzerDriver")] + targets.map { target in
+    targets: [.target(name: "CFuzzerDriver"), .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"])] + targets.map { target in
         .executableTarget(
             name: target.name,
-            dependencies: ["CFuzzerDriver"] + target.dependencies.map { .product(name: $0, package: "main") },
+            dependencies: ["FuzzSupport"] + target.dependencies.map { .product(name: $0, package: "main") },
             path: "Sources/\(target.name)"
         )
     }
