@@ -14,6 +14,8 @@ final class PatternEvaluator {
     private var steps = 0
     /// Join orders already worked out (see `evaluateBGP`).
     var plans: [PlanKey: [TriplePattern]] = [:]
+    /// Join sides already ordered (see `runsRightFirst`).
+    var joinOrders: [JoinOrderKey: Bool] = [:]
 
     struct PlanKey: Hashable {
         let triples: [TriplePattern]
@@ -181,6 +183,12 @@ final class PatternEvaluator {
 
     private func evaluateJoin(_ left: GraphPattern, _ right: GraphPattern, graph: GraphSelector, input: Solution?,
                               substitute: Bool) -> AnyIterator<Solution> {
+        if !substitute, Self.isLateralSafe(left), Self.isLateralSafe(right),
+           runsRightFirst(left, right, graph: graph, input: input) {
+            return flatMap(evaluate(right, graph: graph, input: input)) { [self] solution in
+                evaluate(left, graph: graph, input: solution)
+            }
+        }
         if substitute || Self.isLateralSafe(right) {
             return flatMap(evaluate(left, graph: graph, input: input, substitute: substitute)) { [self] solution in
                 evaluate(right, graph: graph, input: solution, substitute: substitute)
