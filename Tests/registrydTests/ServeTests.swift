@@ -20,6 +20,21 @@ struct ServeTests {
         #expect(try daemon.stop() == 0)
     }
 
+    @Test func metricsCountRequestsByRouteAndStatus() throws {
+        let daemon = try DaemonProcess()
+        for _ in 0..<3 { #expect(try daemon.request("GET", "/health").status == 200) }
+        #expect(try daemon.request("GET", "/no/such/endpoint").status == 404)
+        let metrics = try daemon.request("GET", "/metrics")
+        #expect(metrics.status == 200)
+        let lines = metrics.body.split(separator: "\n")
+        let healthCount = lines.first { $0.hasPrefix("hb_requests") && $0.contains(#"http_route="/health""#)
+            && $0.contains(#"http_response_status_code="200""#) }
+        #expect(healthCount?.hasSuffix(" 3") == true, "\(healthCount ?? "no hb_requests line for /health")")
+        #expect(lines.contains { $0.hasPrefix("http_server_request_duration_count") && $0.contains(#"http_route="/health""#) })
+        #expect(lines.contains { $0.hasPrefix("hb_requests") && $0.contains(#"http_response_status_code="404""#) })
+        #expect(try daemon.stop() == 0)
+    }
+
     @Test func badPortIsOneClearError() throws {
         let outcome = try RegistrydBinary.run(["serve", "--port", "70000"])
         #expect(outcome.status != 0)

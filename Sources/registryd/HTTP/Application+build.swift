@@ -54,7 +54,7 @@ struct Services: Sendable {
 func buildRouter(_ services: Services, settings: ServerSettings) -> Router<RegistrydContext> {
     let router = Router(context: RegistrydContext.self)
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: MetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
     HealthController().addRoutes(to: router)
     MetricsController(registry: services.metrics).addRoutes(to: router)
