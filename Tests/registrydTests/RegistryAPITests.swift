@@ -257,6 +257,16 @@ struct RegistryAPITests {
         let after = try daemon.request("GET", "/v1/services")
         #expect(F.ids(after.body) == F.ids(before.body))
         #expect(after.headers["x-registryd-index"] == before.headers["x-registryd-index"])
+
+        // A revoked token is refused on its next request, though it was just used.
+        let listed = F.json(try daemon.request("GET", "/v1/tokens").body)["tokens"] as? [[String: Any]] ?? []
+        let queryID = try #require(listed.first { ($0["scopes"] as? [String]) == ["query"] }?["id"] as? String)
+        #expect(try daemon.request("DELETE", "/v1/tokens/\(queryID)").status == 200)
+        let refused = try daemon.request("GET", "/v1/services", as: .bearer(queryToken))
+        #expect(refused.status == 401)
+        #expect(refused.body.contains("auth.invalid_token"))
+        #expect(try daemon.request("POST", "/v1/services", body: F.manifest(name: "snac.asu.edu/Weather", id: "w2"),
+                                   as: .bearer(register)).status == 201, "other tokens keep working")
         try daemon.stop()
     }
 

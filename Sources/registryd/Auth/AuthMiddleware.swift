@@ -17,7 +17,7 @@ struct AuthMiddleware: RouterMiddleware {
         var context = context
         if let secret = request.headers[.registrydToken] {
             // A gateway's own token, when Authorization carries its client's credential.
-            guard let principal = tokens.principal(for: secret.trimmingCharacters(in: .whitespaces)) else {
+            guard let principal = tokens.principal(for: Self.trimmed(secret[...])) else {
                 throw APIError(.unauthorized, code: "auth.invalid_token", "the X-Registryd-Token token is not valid")
             }
             context.principal = principal
@@ -27,9 +27,7 @@ struct AuthMiddleware: RouterMiddleware {
             context.principal = bearerToken(request).flatMap(tokens.principal(for:))
                 ?? Principal(tokenID: "cert:" + name, scopes: clientCertificateScopes)
         } else if let header = request.headers[.authorization] {
-            let parts = header.split(separator: " ", maxSplits: 1)
-            guard parts.count == 2, parts[0].lowercased() == "bearer",
-                  let principal = tokens.principal(for: parts[1].trimmingCharacters(in: .whitespaces)) else {
+            guard let secret = Self.bearerSecret(header), let principal = tokens.principal(for: secret) else {
                 throw APIError(.unauthorized, code: "auth.invalid_token", "the bearer token is not valid")
             }
             context.principal = principal
@@ -40,9 +38,22 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     private func bearerToken(_ request: Request) -> String? {
-        guard let header = request.headers[.authorization] else { return nil }
-        let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        request.headers[.authorization].flatMap(Self.bearerSecret)
+    }
+
+    /// The secret of `Bearer <secret>` (scheme in any case, blanks around the secret ignored),
+    /// or nil for another scheme. Every request goes through here, so no Foundation.
+    static func bearerSecret(_ header: String) -> String? {
+        guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")) else { return nil }
+        let scheme = header[..<space]
+        guard scheme.utf8.count == 6, zip(scheme.utf8, "bearer".utf8).allSatisfy({ $0 | 0x20 == $1 }) else { return nil }
+        return trimmed(header[header.index(after: space)...])
+    }
+
+    /// The text without leading and trailing spaces and tabs.
+    static func trimmed(_ text: Substring) -> String {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else { return "" }
+        return String(text[first...last])
     }
 }

@@ -19,7 +19,18 @@ struct TokenRecord: Codable, Sendable, Hashable {
 final class TokenStore: Sendable {
     static let collection = "token"
     private let store: QuadStore
-    private let tokens: Mutex<[String: TokenRecord]>
+    private let tokens: Mutex<Tokens>
+    /// Principals already worked out, by secret: every request presents its token, and hashing
+    /// it (SHA-256 through OpenSSL) and parsing its scopes each time was a few percent of a
+    /// decision's cost. Only valid secrets get in, at most `principalCacheLimit` of them.
+    private static let principalCacheLimit = 10_000
+
+    /// Records and cached principals under one lock, so that a revocation that removes a record
+    /// also drops its principal before any request can see it again.
+    private struct Tokens {
+        var byHash: [String: TokenRecord]
+        var principals: [String: Principal] = [:]
+    }
 
     init(store: QuadStore) throws {
         self.store = store
@@ -29,12 +40,12 @@ final class TokenStore: Sendable {
         for record in records {
             if let token = try? decoder.decode(TokenRecord.self, from: Data(record.value.utf8)) { byHash[token.hash] = token }
         }
-        tokens = Mutex(byHash)
+        tokens = Mutex(Tokens(byHash: byHash))
     }
 
-    var isEmpty: Bool { tokens.withLock { $0.isEmpty } }
+    var isEmpty: Bool { tokens.withLock { $0.byHash.isEmpty } }
 
-    var all: [TokenRecord] { tokens.withLock { Array($0.values) }.sorted { $0.created < $1.created } }
+    var all: [TokenRecord] { tokens.withLock { Array($0.byHash.values) }.sorted { $0.created < $1.created } }
 
     /// Creates a token with `scopes`; returns its record and the secret, which is shown once.
     func create(scopes: [Scope], description: String?) throws -> (TokenRecord, secret: String) {
@@ -45,24 +56,33 @@ final class TokenStore: Sendable {
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(record), as: UTF8.self)
         try store.write { transaction in try transaction.putRecord(json, in: Self.collection, key: record.hash) }
-        tokens.withLock { $0[record.hash] = record }
+        tokens.withLock { $0.byHash[record.hash] = record }
         return (record, secret)
     }
 
     /// Removes a token by id; returns whether it existed.
     func revoke(id: String) throws -> Bool {
-        guard let record = tokens.withLock({ $0.values.first { $0.id == id } }) else { return false }
+        guard let record = tokens.withLock({ $0.byHash.values.first { $0.id == id } }) else { return false }
         try store.write { transaction in _ = try transaction.deleteRecord(in: Self.collection, key: record.hash) }
-        tokens.withLock { $0[record.hash] = nil }
+        tokens.withLock { state in
+            state.byHash[record.hash] = nil
+            state.principals.removeAll()
+        }
         return true
     }
 
     /// The principal a secret stands for, or nil.
     func principal(for secret: String) -> Principal? {
         guard secret.hasPrefix("rgd_"), secret.utf8.count < 200 else { return nil }
+        if let known = tokens.withLock({ $0.principals[secret] }) { return known }
         let hash = Self.sha256Hex(secret)
-        guard let record = tokens.withLock({ $0[hash] }) else { return nil }
-        return Principal(tokenID: record.id, scopes: record.scopes.compactMap(Scope.init))
+        return tokens.withLock { state -> Principal? in
+            guard let record = state.byHash[hash] else { return nil }
+            let principal = Principal(tokenID: record.id, scopes: record.scopes.compactMap(Scope.init))
+            if state.principals.count >= Self.principalCacheLimit { state.principals.removeAll(keepingCapacity: true) }
+            state.principals[secret] = principal
+            return principal
+        }
     }
 
     static func sha256Hex(_ text: String) -> String {
