@@ -12,6 +12,7 @@
 #               through them (bench/wrk/decisions.lua): requests/s, p99, non-2xx
 # Prints a summary with the ratio registryd median / cedarpy median.
 #   bench/decisions.sh      # THREADS=2 CONNECTIONS=16 DURATION=10s REGISTRYD=.build/release/registryd
+#                           # POLICY=FILE: the policy of the HTTP step (default bench/cedar/bench.policy)
 #                           # SKIP_BUILD=1 to use the binary as it is
 # Installs wrk (apt-get) and cedarpy, PyJWT, cryptography (pip) if missing.
 set -euo pipefail
@@ -27,7 +28,7 @@ REQUESTS=${REQUESTS:-200000}
 CEDAR_REQUESTS=${CEDAR_REQUESTS:-20000}
 BATCH=${BATCH:-100}
 CREDENTIALS=${CREDENTIALS:-200}
-POLICY=bench/cedar/bench.policy
+POLICY=${POLICY:-bench/cedar/bench.policy}   # the HTTP step stores this one
 export BENCH_WRK_DIR=$PWD/bench/wrk
 
 [ "${SKIP_BUILD:-0}" = 1 ] || swift build -c release --product registryd >&2

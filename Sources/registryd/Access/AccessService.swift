@@ -48,6 +48,8 @@ final class AccessService: Sendable {
     struct IssuedBinding: Sendable {
         var claims: BindingClaims
         var token: String
+        /// `claims.json`, written once: a reused binding is answered many times.
+        var claimsJSON: String
         var evidence: SubjectEvidence
         var instances: Set<String>
     }
@@ -171,6 +173,8 @@ final class AccessService: Sendable {
         var decision: Decision
         var binding: String?
         var claims: BindingClaims?
+        /// `claims.json` of the binding, when there is one.
+        var claimsJSON: String?
     }
 
     func decide(subject: String, credentials: [String], api: String, action: Action, context: [String: ClaimValue],
@@ -192,20 +196,22 @@ final class AccessService: Sendable {
             let life = Double(issued.claims.exp - issued.claims.iat)
             return Double(issued.claims.exp) - now >= life / 2 ? issued : nil
         }) {
-            return Outcome(decision: decision, binding: issued.token, claims: issued.claims)
+            return Outcome(decision: decision, binding: issued.token, claims: issued.claims, claimsJSON: issued.claimsJSON)
         }
         let (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
         let token = try claims.sign(with: keys.current)
+        let claimsJSON = claims.json
         state.withLock { state in
             if state.bindings.count >= state.pruneAt {
                 state.bindings = state.bindings.filter { Double($0.value.claims.exp) > now }
                 state.reusable = state.reusable.filter { state.bindings[$0.value] != nil }
                 state.pruneAt = max(100_000, state.bindings.count * 2)
             }
-            state.bindings[claims.jti] = IssuedBinding(claims: claims, token: token, evidence: evidence, instances: instances)
+            state.bindings[claims.jti] = IssuedBinding(claims: claims, token: token, claimsJSON: claimsJSON, evidence: evidence,
+                                                       instances: instances)
             if let key { state.reusable[key] = claims.jti }
         }
-        return Outcome(decision: decision, binding: token, claims: claims)
+        return Outcome(decision: decision, binding: token, claims: claims, claimsJSON: claimsJSON)
     }
 
     private func bindingClaims(for decision: Decision, subject: String, api: String, action: Action, policies: PolicySet,

@@ -77,20 +77,40 @@ struct DecisionsController {
     /// The decision as clients see it, written by hand; the claims are the binding's payload.
     static func render(_ outcome: AccessService.Outcome) throws -> String {
         let decision = outcome.decision
+        // Appended piece by piece into one buffer: every decision is answered through here.
         var out = "{"
+        out.reserveCapacity(outcome.binding == nil ? 256 : 2048)
         if let claims = outcome.claims, let binding = outcome.binding {
-            out += #""binding":"# + JSONEscaping.quoted(binding) + #","bindingId":"# + JSONEscaping.quoted(claims.jti)
-            out += #","claims":"# + claims.json + ","
+            out.append(#""binding":"#)
+            out.append(JSONEscaping.quoted(binding))
+            out.append(#","bindingId":"#)
+            out.append(JSONEscaping.quoted(claims.jti))
+            out.append(#","claims":"#)
+            out.append(outcome.claimsJSON ?? claims.json)
+            out.append(",")
         }
-        out += #""decision":"# + JSONEscaping.quoted(decision.effect.rawValue)
-        if let claims = outcome.claims { out += #","expires":"# + JSONEscaping.quoted(Instant.format(Double(claims.exp))) }
+        out.append(#""decision":"#)
+        out.append(JSONEscaping.quoted(decision.effect.rawValue))
+        if let claims = outcome.claims {
+            out.append(#","expires":"#)
+            out.append(JSONEscaping.quoted(Instant.format(Double(claims.exp))))
+        }
         if let explanation = decision.explanation {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            out += #","explanation":"# + String(decoding: try encoder.encode(explanation), as: UTF8.self)
+            out.append(#","explanation":"#)
+            out.append(String(decoding: try encoder.encode(explanation), as: UTF8.self))
         }
-        out += #","generation":"# + String(decision.generation) + #","reason":"# + JSONEscaping.quoted(decision.reason)
-        out += #","rules":["# + decision.rules.map(JSONEscaping.quoted).joined(separator: ",") + "]}\n"
+        out.append(#","generation":"#)
+        out.append(String(decision.generation))
+        out.append(#","reason":"#)
+        out.append(JSONEscaping.quoted(decision.reason))
+        out.append(#","rules":["#)
+        for (index, rule) in decision.rules.enumerated() {
+            if index > 0 { out.append(",") }
+            out.append(JSONEscaping.quoted(rule))
+        }
+        out.append("]}\n")
         return out
     }
 
