@@ -20,15 +20,16 @@ final class TokenStore: Sendable {
     static let collection = "token"
     private let store: QuadStore
     private let tokens: Mutex<Tokens>
-    /// Principals already worked out, by secret: every request presents its token, and hashing
-    /// it (SHA-256 through OpenSSL) and parsing its scopes each time was a few percent of a
-    /// decision's cost. Only valid secrets get in, at most `principalCacheLimit` of them.
     private static let principalCacheLimit = 10_000
 
     /// Records and cached principals under one lock, so that a revocation that removes a record
     /// also drops its principal before any request can see it again.
     private struct Tokens {
         var byHash: [String: TokenRecord]
+        /// Principals already worked out, by secret: every request presents its token, and
+        /// hashing it (SHA-256 through OpenSSL) and parsing its scopes each time was a few
+        /// percent of a decision's cost. Only valid secrets get in, at most
+        /// `principalCacheLimit` of them.
         var principals: [String: Principal] = [:]
     }
 
