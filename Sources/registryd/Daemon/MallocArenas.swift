@@ -6,9 +6,10 @@ import Glibc
 ///
 /// glibc gives threads up to eight arenas per core, and an arena's freed memory mostly stays
 /// in the process. The daemon's threads (event loops, Swift's pool, store readers, the writer)
-/// each come to fill their own arena to its high-water mark, so resident memory kept rising for
-/// minutes under a steady load: +13% in the 10-minute soak (`bench/soak.py`) against +6.5% with
-/// two arenas, flat after the third minute (RELIABILITY.md §3).
+/// each come to fill their own arena to its high-water mark, so resident memory rises for
+/// minutes under a steady load. In a first pair of 10-minute soaks (`bench/soak.py`) growth
+/// after warm-up was +13.3% with 16 arenas and +6.5% with two; later runs with two varied from
+/// +5.3% to +15% (RELIABILITY.md §3), so this narrows the growth without settling it.
 enum MallocArenas {
     static let daemonLimit: Int32 = 2
     /// `M_ARENA_MAX` of `<malloc.h>`, which the Glibc module does not import.
