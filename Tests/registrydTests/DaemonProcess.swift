@@ -42,17 +42,17 @@ final class DaemonProcess: @unchecked Sendable {
         throw DaemonError.didNotStart(text)
     }
 
-    enum DaemonError: Error { case didNotStart(String), didNotStop }
+    enum DaemonError: Error { case didNotStart(String), didNotStop(seconds: TimeInterval) }
 
     /// Sends SIGTERM and waits for the process to exit; returns its status.
     @discardableResult
-    func stop(timeout: TimeInterval = 10) throws -> Int32 {
+    func stop(timeout: TimeInterval = 30) throws -> Int32 {
         if process.isRunning { process.terminate() }
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning && Date() < deadline { usleep(20_000) }
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
-            throw DaemonError.didNotStop
+            throw DaemonError.didNotStop(seconds: timeout)
         }
         return process.terminationStatus
     }
@@ -114,7 +114,12 @@ struct HTTPTestClient {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        // The test process spawns daemons, so a signal can interrupt any call: an interrupted
+        // connect goes on in the background, and read and write are simply retried.
+        if connected != 0 {
+            guard errno == EINTR else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .ECONNREFUSED) }
+            try HTTPTestClient.waitUntilConnected(descriptor)
+        }
         var request = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
         let bodyBytes = Array((body ?? "").utf8)
@@ -124,6 +129,7 @@ struct HTTPTestClient {
         var sent = 0
         while sent < bytes.count {
             let count = bytes[sent...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
             guard count > 0 else { throw POSIXError(.EPIPE) }
             sent += count
         }
@@ -131,11 +137,23 @@ struct HTTPTestClient {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            if count < 0, errno == EINTR { continue }
             if count < 0, errno == EAGAIN || errno == EWOULDBLOCK, let deadline, Date() < deadline { continue }
             if count <= 0 { break }
             received.append(contentsOf: buffer[0..<count])
         }
         return try parse(received)
+    }
+
+    private static func waitUntilConnected(_ descriptor: Int32) throws {
+        var poll = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        while Glibc.poll(&poll, 1, 10_000) < 0 && errno == EINTR {}
+        var failure: Int32 = 0
+        var length = socklen_t(MemoryLayout<Int32>.size)
+        getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &length)
+        guard poll.revents & Int16(POLLOUT) != 0, failure == 0 else {
+            throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .ECONNREFUSED)
+        }
     }
 
     private func parse(_ bytes: [UInt8]) throws -> Response {
