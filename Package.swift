@@ -42,6 +42,13 @@ let package = Package(
             pkgConfig: "openssl",
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]
         ),
+        // The daemon's allocator: glibc's malloc kept freed memory in the process, so resident
+        // size crept up for minutes under a steady load (RELIABILITY.md §3).
+        .systemLibrary(
+            name: "CJemalloc",
+            pkgConfig: "jemalloc",
+            providers: [.apt(["libjemalloc-dev"]), .brew(["jemalloc"])]
+        ),
         .target(
             name: "Ontology",
             dependencies: ["CLibXML2", "CSQLite"],
@@ -70,6 +77,7 @@ let package = Package(
                 "AccessControl",
                 "JOSE",
                 "COpenSSL",
+                "CJemalloc",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -3,7 +3,7 @@
 # Swift toolchain on PATH. Sourced by scripts/registryd and scripts/test; safe to run twice.
 set -euo pipefail
 
-packages=(libxml2-dev libsqlite3-dev libssl-dev pkg-config)
+packages=(libxml2-dev libsqlite3-dev libssl-dev libjemalloc-dev pkg-config)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

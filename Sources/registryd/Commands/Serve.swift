@@ -119,7 +119,6 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MallocArenas.limitForDaemon()
         let data = storage.data
         guard mkdir(data, 0o755) == 0 || errno == EEXIST else {
             throw CommandFailure("cannot create data directory \(data): \(String(cString: strerror(errno)))")

@@ -21,6 +21,8 @@ struct RegistryMaintenance: Service {
         let expiries = Counter(label: "registryd_lease_expiries_total")
         let storeBytes = Gauge(label: "registryd_store_bytes")
         let changeIndex = Gauge(label: "registryd_change_index")
+        let heapAllocated = Gauge(label: "registryd_heap_allocated_bytes")
+        let heapResident = Gauge(label: "registryd_heap_resident_bytes")
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -42,6 +44,10 @@ struct RegistryMaintenance: Service {
                 hosts.record(counts.hosts)
                 changeIndex.record(registry.index)
                 storeBytes.record(Self.size(of: store.databasePath) + Self.size(of: store.databasePath + "-wal"))
+                if let heap = Allocator.statistics() {
+                    heapAllocated.record(heap.allocated)
+                    heapResident.record(heap.resident)
+                }
             }
             ticks += 1
             try? await Task.sleep(for: interval)
