@@ -22,7 +22,7 @@ class Checks:
     """Counts checks; a failed one prints its name and detail."""
 
     def __init__(self, name):
-        self.name, self.passed, self.failed = name, 0, 0
+        self.name, self.passed, self.failed, self.skipped = name, 0, 0, []
 
     def check(self, what, condition, detail=""):
         if condition:
@@ -32,9 +32,16 @@ class Checks:
             print(f"FAIL {what} {detail}"[:2000])
         return condition
 
+    def skip(self, what, reason):
+        """Records checks that were not run, with why; they are listed by `finish`."""
+        self.skipped.append((what, reason))
+
     def finish(self):
-        """Prints the tally and exits, non-zero when anything failed."""
-        print(f"{self.name}: {self.passed} passed, {self.failed} failed")
+        """Prints the skipped checks and the tally, and exits, non-zero when anything failed."""
+        for what, reason in self.skipped:
+            print(f"SKIP {what}: {reason}")
+        skipped = f", {len(self.skipped)} skipped" if self.skipped else ""
+        print(f"{self.name}: {self.passed} passed, {self.failed} failed{skipped}")
         sys.exit(1 if self.failed else 0)
 
 
