@@ -32,8 +32,15 @@ struct ServeTests {
         #expect(healthCount?.hasSuffix(" 3") == true, "\(healthCount ?? "no hb_requests line for /health")")
         #expect(lines.contains { $0.hasPrefix("http_server_request_duration_count") && $0.contains(#"http_route="/health""#) })
         #expect(lines.contains { $0.hasPrefix("hb_requests") && $0.contains(#"http_response_status_code="404""#) })
-        // Present only when jemalloc, linked into the daemon, serves its allocations.
-        let heap = lines.first { $0.hasPrefix("registryd_heap_allocated_bytes ") }
+        // Present only when jemalloc, linked into the daemon, serves its allocations; recorded by
+        // the maintenance loop, which may not have run its first round yet.
+        var heap: Substring?
+        for _ in 0..<50 {
+            heap = try daemon.request("GET", "/metrics").body.split(separator: "\n")
+                .first { $0.hasPrefix("registryd_heap_allocated_bytes ") }
+            if heap != nil { break }
+            usleep(100_000)
+        }
         #expect((heap?.split(separator: " ").last.flatMap { Double($0) } ?? 0) > 1_000_000, "\(heap ?? "no registryd_heap_allocated_bytes")")
         #expect(try daemon.stop() == 0)
     }

@@ -9,14 +9,6 @@ import CJemalloc
 /// to the system on a timer (its decay), and the same soak ends flat (RELIABILITY.md §3). Linking
 /// the library is enough: its `malloc` and `free` then serve every library in the process.
 enum Allocator {
-    /// jemalloc's version, which also shows that it is the allocator in use.
-    static var version: String? {
-        var text: UnsafePointer<CChar>?
-        var length = MemoryLayout<UnsafePointer<CChar>?>.size
-        guard mallctl("version", &text, &length, nil, 0) == 0, let text else { return nil }
-        return "jemalloc " + String(cString: text)
-    }
-
     /// Bytes the application holds (`stats.allocated`) and bytes the allocator keeps resident
     /// (`stats.resident`: the heap, its free pages not yet returned, and its own metadata).
     static func statistics() -> (allocated: Int, resident: Int)? {
