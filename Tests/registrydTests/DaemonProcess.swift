@@ -146,12 +146,12 @@ struct HTTPTestClient {
     }
 
     private static func waitUntilConnected(_ descriptor: Int32) throws {
-        var poll = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
-        while Glibc.poll(&poll, 1, 10_000) < 0 && errno == EINTR {}
+        var writable = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+        while poll(&writable, 1, 10_000) < 0 && errno == EINTR {}
         var failure: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &failure, &length)
-        guard poll.revents & Int16(POLLOUT) != 0, failure == 0 else {
+        guard writable.revents & Int16(POLLOUT) != 0, failure == 0 else {
             throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .ECONNREFUSED)
         }
     }
