@@ -79,6 +79,9 @@ public struct OntologyError: Error, Sendable, CustomStringConvertible {
         /// The store was used in a way its API forbids (a write inside a write, a snapshot used
         /// after its closure returned).
         public static let storeMisuse = Code("store.misuse")
+        /// A write to a graph its owner keeps in memory (``MemoryGraphs``), such as a
+        /// registration's graph, through the generic quad operations.
+        public static let storeReadOnlyGraph = Code("store.read_only_graph")
     }
 
     public var code: Code

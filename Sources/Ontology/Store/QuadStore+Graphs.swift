@@ -20,6 +20,7 @@ extension QuadStore.Transaction {
         case .defaultGraph:
             removed = try clearDefaultGraph()
         case .named(let name):
+            try checkWritable(graph: name)
             guard let graph = try dictionary.id(for: name) else { return 0 }
             removed = try clearNamedGraph(graph)
         case .allNamed:
@@ -41,6 +42,7 @@ extension QuadStore.Transaction {
             _ = try clearDefaultGraph()
             return true
         case .named(let name):
+            try checkWritable(graph: name)
             guard let graph = try dictionary.id(for: name) else { return false }
             _ = try clearNamedGraph(graph)
             try connection.withStatement("DELETE FROM named_graph WHERE id = ?1") { statement in
@@ -73,6 +75,7 @@ extension QuadStore.Transaction {
         guard name.literal == nil else {
             throw OntologyError(.storeInvalidQuad, "a graph name cannot be a literal: `\(name)`")
         }
+        try checkWritable(graph: name)
         var map = BlankNodeMap.store
         let graph = try intern(name, blankNodes: &map)
         let existed = try connection.scalar("SELECT count(*) FROM named_graph WHERE id = ?1", graph.rawValue) > 0
@@ -98,6 +101,7 @@ extension QuadStore.Transaction {
             guard name.literal == nil else {
                 throw OntologyError(.storeInvalidQuad, "a graph name cannot be a literal: `\(name)`")
             }
+            try checkWritable(graph: name)
             var store = BlankNodeMap.store
             graph = try intern(name, blankNodes: &store)
             try addGraph(graph)

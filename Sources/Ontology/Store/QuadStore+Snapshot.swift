@@ -17,14 +17,19 @@ extension QuadStore {
             weak var cursor: QuadCursor?
         }
 
-        init(connection: SQLiteConnection, cache: TermCache) {
+        /// The in-memory graphs as of this snapshot's start.
+        let memory: MemoryGraphs.View
+
+        init(connection: SQLiteConnection, cache: TermCache, memory: MemoryGraphs.View) {
             self.connection = connection
             self.dictionary = TermDictionary(connection: connection, cache: cache)
+            self.memory = memory
         }
 
-        init(dictionary: TermDictionary) {
+        init(dictionary: TermDictionary, memory: MemoryGraphs.View) {
             self.connection = dictionary.connection
             self.dictionary = dictionary
+            self.memory = memory
         }
 
         func checkActive() throws {
@@ -35,6 +40,7 @@ extension QuadStore {
 
         /// Ends the snapshot: closes its open cursors so that none touches the connection later.
         func end() {
+            if isActive { memory.graphs.close(memory) }
             isActive = false
             for entry in cursors { entry.cursor?.close() }
             cursors = []
@@ -118,15 +124,41 @@ extension QuadStore {
             return total
         }
 
-        /// The quads with the given terms in the given graphs, decoded. Nil matches anything.
+        /// The quads with the given terms in the given graphs, decoded, the in-memory graphs
+        /// (``MemoryGraphs``) included. Nil matches anything.
         public func quads(subject: Term? = nil, predicate: IRI? = nil, object: Term? = nil,
                           in graph: GraphScope = .all) throws -> [Quad] {
             try checkActive()
-            guard let pattern = try encodedPattern(subject: subject, predicate: predicate, object: object, in: graph) else {
-                return []
+            var result: [Quad] = []
+            if let pattern = try encodedPattern(subject: subject, predicate: predicate, object: object, in: graph) {
+                result = try quads(matching: pattern).map { try decode($0) }
             }
-            let encoded = try quads(matching: pattern)
-            return try encoded.map { try decode($0) }
+            switch graph {
+            case .defaultGraph:
+                break
+            case .named(let name):
+                guard case .iri(let iri) = name else { break }
+                result += memory.graphs.quads(subject: subject, predicate: predicate, object: object, graph: iri, in: memory)
+            case .allNamed, .all:
+                result += memory.graphs.quads(subject: subject, predicate: predicate, object: object, graph: nil, in: memory)
+            }
+            return result
+        }
+
+        /// Whether the in-memory graphs hold nothing this snapshot sees, so that the stored
+        /// quads alone answer any pattern.
+        public var memoryGraphsAreEmpty: Bool { memory.graphs.isEmpty(in: memory) }
+
+        /// An upper bound of the in-memory quads matching a pattern.
+        func estimatedMemoryCount(subject: Term?, predicate: IRI?, object: Term?, in graph: GraphScope) -> Int {
+            switch graph {
+            case .defaultGraph: return 0
+            case .named(let name):
+                guard case .iri(let iri) = name else { return 0 }
+                return memory.graphs.estimatedCount(subject: subject, predicate: predicate, object: object, graph: iri)
+            case .allNamed, .all:
+                return memory.graphs.estimatedCount(subject: subject, predicate: predicate, object: object, graph: nil)
+            }
         }
 
         /// The pattern for terms, or nil when a bound term is not in the store (no match).
@@ -168,27 +200,38 @@ extension QuadStore {
             }
         }
 
-        /// The names of the named graphs.
+        /// The names of the named graphs: the stored ones, then the in-memory ones.
         public func namedGraphs() throws -> [Term] {
             let ids = try namedGraphIDs()
             let terms = try dictionary.terms(for: ids)
-            return ids.compactMap { terms[$0] }
+            var names = ids.compactMap { terms[$0] }
+            let stored = Set(names)
+            for iri in memory.graphs.graphNames(in: memory) where !stored.contains(.iri(iri)) { names.append(.iri(iri)) }
+            return names
         }
 
-        /// Whether a named graph exists.
+        /// Whether a named graph exists, stored or in memory.
         public func containsGraph(_ name: Term) throws -> Bool {
             try checkActive()
+            if case .iri(let iri) = name, memory.graphs.contains(graph: iri, in: memory) { return true }
             guard let id = try dictionary.id(for: name) else { return false }
             return try connection.scalar("SELECT count(*) FROM named_graph WHERE id = ?1", id.rawValue) > 0
         }
 
+        /// Whether `name` is a graph kept in memory, which the generic quad writes must not touch.
+        public func isMemoryGraph(_ name: Term) -> Bool {
+            guard case .iri(let iri) = name else { return false }
+            return memory.graphs.contains(graph: iri, in: memory)
+        }
+
         // MARK: Statistics
 
-        /// The number of quads in the store, over all graphs (from the maintained statistics, so
-        /// it costs one small query). In a transaction, its own changes are included.
+        /// The number of quads in the store, over all graphs, the in-memory ones included (from
+        /// the maintained statistics, so it costs one small query). In a transaction, its own
+        /// changes to stored graphs are included.
         public func quadCount() throws -> Int {
             try checkActive()
-            return Int(try connection.scalar("SELECT ifnull(sum(triples), 0) FROM predicate_stats"))
+            return Int(try connection.scalar("SELECT ifnull(sum(triples), 0) FROM predicate_stats")) + memory.graphs.count(in: memory)
         }
 
         /// Statistics for one predicate, or nil when no quad uses it. In a transaction, its own

@@ -19,6 +19,10 @@ extension QuadStore {
         var commitHooks: [() -> Void] = []
         /// Values a client keeps for the rest of the transaction (see ``subscript(key:)``).
         private var userInfo: [String: Any] = [:]
+        /// Changes to in-memory graphs, applied after COMMIT.
+        private var memoryChanges: [MemoryGraphs.Change] = []
+        /// The last graph that ``checkWritable(graph:)`` allowed.
+        private var writableGraph: Term?
 
         /// A value a client keeps for the rest of this transaction: in a grouped write
         /// (``QuadStore/groupedWrite(_:)``), what one write leaves here the next write of the same
@@ -37,11 +41,13 @@ extension QuadStore {
             var orphanCandidates: Set<TermID>
             var commitHookCount: Int
             var userInfo: [String: Any]
+            var memoryChangeCount: Int
         }
 
         func saveBookkeeping() -> Bookkeeping {
             Bookkeeping(resolved: resolved, predicateDelta: predicateDelta, knownGraphs: knownGraphs,
-                        orphanCandidates: orphanCandidates, commitHookCount: commitHooks.count, userInfo: userInfo)
+                        orphanCandidates: orphanCandidates, commitHookCount: commitHooks.count, userInfo: userInfo,
+                        memoryChangeCount: memoryChanges.count)
         }
 
         func restoreBookkeeping(_ saved: Bookkeeping) {
@@ -51,11 +57,47 @@ extension QuadStore {
             orphanCandidates = saved.orphanCandidates
             commitHooks.removeSubrange(saved.commitHookCount...)
             userInfo = saved.userInfo
+            memoryChanges.removeSubrange(saved.memoryChangeCount...)
         }
 
         init(writer: Writer) {
             self.writer = writer
-            super.init(dictionary: writer.dictionary)
+            super.init(dictionary: writer.dictionary, memory: writer.memoryGraphs.openView())
+        }
+
+        // MARK: In-memory graphs
+
+        /// Replaces a graph kept in memory (``MemoryGraphs``) with `triples` when this
+        /// transaction commits; no triples drops it. Blank node labels are local to the call.
+        ///
+        /// Not durable by itself: the caller stores what the graph is built from in the same
+        /// transaction (a record) and builds the graph again after the store is reopened.
+        public func replaceInMemory(graph: IRI, with triples: [Triple]) throws {
+            try replaceInMemory(writer.memoryGraphs.prepare(graph: graph, triples: triples))
+        }
+
+        /// Like ``replaceInMemory(graph:with:)``, with the graph prepared beforehand, off the
+        /// writer (``MemoryGraphs/prepare(graph:triples:)``).
+        public func replaceInMemory(_ prepared: MemoryGraphs.PreparedGraph) throws {
+            try checkActive()
+            memoryChanges.append(prepared.count == 0 ? .drop(graph: prepared.name) : .replace(prepared))
+        }
+
+        /// Drops a graph kept in memory when this transaction commits.
+        public func dropInMemory(graph: IRI) throws {
+            try checkActive()
+            memoryChanges.append(.drop(graph: graph))
+        }
+
+        /// Throws when `graph` is kept in memory: the generic writes change stored quads only,
+        /// and a change there would be lost at the next start or overwritten by the owner.
+        func checkWritable(graph: Term) throws {
+            guard graph != writableGraph else { return }
+            if isMemoryGraph(graph) {
+                throw OntologyError(.storeReadOnlyGraph,
+                                    "the graph `\(graph)` is kept by the registry; change it through the registry's API (`/v1/services`)")
+            }
+            writableGraph = graph
         }
 
         // MARK: Terms
@@ -129,6 +171,7 @@ extension QuadStore {
                 guard !(name.literal != nil) else {
                     throw OntologyError(.storeInvalidQuad, "a graph name cannot be a literal: `\(name)`")
                 }
+                try checkWritable(graph: name)
                 graph = try intern(name, blankNodes: &blankNodes)
             } else {
                 graph = .defaultGraph
@@ -188,6 +231,7 @@ extension QuadStore {
             try checkActive()
             var encoded: [EncodedQuad] = []
             for quad in quads {
+                if let name = quad.graph { try checkWritable(graph: name) }
                 guard let subject = try dictionary.id(for: quad.subject),
                     let predicate = try dictionary.id(for: .iri(quad.predicate)),
                     let object = try dictionary.id(for: quad.object) else { continue }
@@ -293,6 +337,8 @@ extension QuadStore {
 
         /// Publishes the terms of a committed transaction to the shared cache.
         func publishCommitted() {
+            writer.memoryGraphs.apply(memoryChanges)
+            memoryChanges = []
             // A bulk load resolves far more terms than the cache holds; those would only evict
             // hot ones.
             if !resolved.isEmpty && resolved.count <= dictionary.cache.capacity / 4 {
@@ -303,6 +349,7 @@ extension QuadStore {
 
         /// Forgets what a rolled-back transaction resolved.
         func discard() {
+            memoryChanges = []
             commitHooks = []
             userInfo = [:]
             resolved = [:]

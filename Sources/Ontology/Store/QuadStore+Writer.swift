@@ -10,9 +10,13 @@ extension QuadStore {
         /// ids of rolled-back or deleted rows are not reused while the store is open.
         private var nextID: Int64?
 
-        init(connection: SQLiteConnection, cache: TermCache) {
+        /// The graphs kept in memory, which transactions change at COMMIT.
+        let memoryGraphs: MemoryGraphs
+
+        init(connection: SQLiteConnection, cache: TermCache, memoryGraphs: MemoryGraphs) {
             self.connection = connection
             self.dictionary = TermDictionary(connection: connection, cache: cache)
+            self.memoryGraphs = memoryGraphs
         }
 
         func allocateID() throws -> TermID {

@@ -49,6 +49,10 @@ public final class QuadStore: Sendable {
     /// The settings the store was opened with.
     public let configuration: Configuration
 
+    /// Graphs kept in memory beside the SQLite quads (a registration's graph); every snapshot
+    /// sees them. Their owner writes them through a transaction and rebuilds them on open.
+    public let memoryGraphs: MemoryGraphs
+
     let writer: Writer
     let readers: ReaderPool
     let cache: TermCache
@@ -75,7 +79,8 @@ public final class QuadStore: Sendable {
         try StoreSchema.prepare(connection)
         let cache = TermCache(capacity: configuration.termCacheCapacity)
         self.cache = cache
-        self.writer = Writer(connection: connection, cache: cache)
+        self.memoryGraphs = MemoryGraphs()
+        self.writer = Writer(connection: connection, cache: cache, memoryGraphs: memoryGraphs)
         let path = databasePath
         self.readers = ReaderPool(maximum: configuration.maximumReaderCount) {
             let reader = try SQLiteConnection(path: path, readOnly: true)
@@ -121,7 +126,7 @@ public final class QuadStore: Sendable {
         let connection = try readers.checkOut()
         defer { readers.checkIn(connection) }
         try connection.execute("BEGIN")
-        let snapshot = Snapshot(connection: connection, cache: cache)
+        let snapshot = Snapshot(connection: connection, cache: cache, memory: memoryGraphs.openView())
         defer {
             snapshot.end()
             try? connection.execute("COMMIT")

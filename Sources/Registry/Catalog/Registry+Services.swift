@@ -72,7 +72,7 @@ extension Registry {
             template.document = prepared.document
             template.instanceNode = prepared.instanceNode
         }
-        let triples = try RegistrationGraph.triples(of: template)
+        let graph = store.memoryGraphs.prepare(graph: IRI(template.graphIRI), triples: try RegistrationGraph.triples(of: template))
         let manifestJSON = try Self.encode(manifest)
         let prepared = template
         return try await write { transaction, state, pending in
@@ -89,7 +89,7 @@ extension Registry {
             registration.leaseExpires = prepared.manifest.instance.ttlMilliseconds.map { pending.time + $0 }
             registration.created = existing?.created ?? pending.time
             registration.updated = pending.time
-            _ = try transaction.replace(graph: .iri(registration.graphIRI), with: triples)
+            try transaction.replaceInMemory(graph)
             registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
                                                name: registration.name.value, version: registration.manifest.version,
                                                health: registration.health)
@@ -118,7 +118,7 @@ extension Registry {
     /// its name, so resolution falls back to the instances that offer it.
     static func remove(_ registration: Registration, state: StateView, transaction: QuadStore.Transaction, pending: inout Pending,
                        as kind: RegistryEvent.Kind) throws {
-        _ = try transaction.drop(graph: .named(.iri(registration.graphIRI)))
+        try transaction.dropInMemory(graph: IRI(registration.graphIRI))
         try transaction.deleteRecord(in: serviceCollection, key: registration.id)
         pending.registrations[registration.id] = .some(nil)
         pending.leases[registration.id] = .some(nil)
@@ -150,7 +150,7 @@ extension Registry {
             registration.healthNote = note
             registration.updated = pending.time
             if changed {
-                _ = try transaction.replace(graph: .iri(registration.graphIRI), with: try RegistrationGraph.triples(of: registration))
+                try transaction.replaceInMemory(graph: IRI(registration.graphIRI), with: try RegistrationGraph.triples(of: registration))
             }
             registration.index = pending.event(.healthChanged, id: id, name: registration.name.value,
                                                version: registration.manifest.version, health: status)

@@ -75,8 +75,35 @@ public final class Registry: Sendable {
                 try decoder.decode(RegistryEvent.self, from: Data($0.value.utf8))
             }
         }
+        try Self.buildGraphs(of: loaded.registrations.values, in: store)
         self.state = Mutex(loaded)
         self.signal = ChangeSignal(index: loaded.index)
+    }
+
+    /// Builds the registrations' graphs in the store's memory (``MemoryGraphs``).
+    ///
+    /// A registration's graph is derived from its record, so it is not written to the quad
+    /// tables (which would cost most of a registration's time) but kept in memory and built
+    /// again here, at every start. Graphs a store of an earlier version kept in its tables
+    /// are dropped from there first, once.
+    static func buildGraphs<C: Collection>(of registrations: C, in store: QuadStore) throws where C.Element == Registration {
+        let stored = try store.read { snapshot in
+            try snapshot.namedGraphs().filter {
+                $0.iri?.value.hasPrefix(ManifestGraph.graphPrefix) == true && !snapshot.isMemoryGraph($0)
+            }
+        }
+        if !stored.isEmpty {
+            try store.write { transaction in
+                for graph in stored { _ = try transaction.drop(graph: .named(graph)) }
+            }
+        }
+        var changes: [MemoryGraphs.Change] = []
+        changes.reserveCapacity(registrations.count)
+        for registration in registrations {
+            changes.append(.replace(store.memoryGraphs.prepare(graph: IRI(registration.graphIRI),
+                                                               triples: try RegistrationGraph.triples(of: registration))))
+        }
+        store.memoryGraphs.apply(changes)
     }
 
     /// Wakes every long-poll and event stream for good: the daemon is stopping, and open
@@ -163,10 +190,8 @@ public final class Registry: Sendable {
                 var pending = Pending(index: current.index, time: self.now())
                 let result = try body(transaction, current, &pending)
                 guard !pending.events.isEmpty else { return result }
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = .sortedKeys
                 for event in pending.events {
-                    try transaction.appendJournal(String(decoding: try encoder.encode(event), as: UTF8.self), sequence: event.index)
+                    try transaction.appendJournal(try CompactJSONEncoder.encode(event), sequence: event.index)
                 }
                 // Trim now and then, not on every write: the journal keeps 2x the retention at most.
                 let retention = Int64(self.eventRetention)
@@ -195,9 +220,7 @@ public final class Registry: Sendable {
     static let batchKey = "registry.pending"
 
     static func encode<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try CompactJSONEncoder.encode(value)
     }
 
     // MARK: Events

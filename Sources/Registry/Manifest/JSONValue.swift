@@ -52,9 +52,7 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys.
     public var jsonText: String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "null"
+        (try? CompactJSONEncoder.encode(self)) ?? "null"
     }
 
     var typeName: String {

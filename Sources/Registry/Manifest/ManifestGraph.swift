@@ -19,8 +19,11 @@ public struct ManifestGraph: Sendable {
 
     /// The registration's named graph.
     public static func graphIRI(registrationID: String) -> String {
-        "urn:registryd:registration:" + IRIText.encodeSegment(registrationID)
+        graphPrefix + IRIText.encodeSegment(registrationID)
     }
+
+    /// What every registration's graph IRI starts with.
+    public static let graphPrefix = "urn:registryd:registration:"
 
     public var graphIRI: String { Self.graphIRI(registrationID: registrationID) }
     public var serviceIRI: String { graphIRI + "#service" }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Ontology
+import Registry
 
 /// `registryd query`: run a SPARQL query against the store.
 struct Query: ParsableCommand {
@@ -58,7 +59,7 @@ struct Query: ParsableCommand {
         } catch let error as OntologyError {
             throw CommandFailure("query:\(error)")
         }
-        let store = try StoreAccess.open(storage.data)
+        let store = try StoreAccess.openAsServed(storage.data)
         defer { store.close() }
         let limits = EvaluationLimits(timeout: .seconds(timeout))
         do {
@@ -96,5 +97,18 @@ enum StoreAccess {
         } catch {
             throw CommandFailure("\(directory): \(error)")
         }
+    }
+
+    /// Opens the store as the daemon serves it: with the registrations' graphs, which live in
+    /// memory (``MemoryGraphs``), built from their records.
+    static func openAsServed(_ directory: String) throws -> QuadStore {
+        let store = try open(directory)
+        do {
+            _ = try Registry(store: store)
+        } catch {
+            store.close()
+            throw CommandFailure("\(directory): \(error)")
+        }
+        return store
     }
 }

@@ -25,7 +25,7 @@ struct Update: ParsableCommand {
         } catch let error as OntologyError {
             throw CommandFailure("update:\(error)")
         }
-        let store = try StoreAccess.open(storage.data)
+        let store = try StoreAccess.openAsServed(storage.data)
         defer { store.close() }
         do {
             try store.write { transaction in

@@ -50,6 +50,7 @@ extension APIError {
         case .storeLocked, .sparqlTimeout: status = .serviceUnavailable
         case .rdfxmlEntityLimit, .rdfxmlDepthLimit: status = .contentTooLarge
         case .sparqlUnsupported: status = .notImplemented
+        case .storeReadOnlyGraph: status = .conflict
         default: status = .badRequest
         }
         self.init(status, code: error.code.rawValue, error.description)

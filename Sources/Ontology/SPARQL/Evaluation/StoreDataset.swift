@@ -51,17 +51,18 @@ public final class StoreDataset: QueryableDataset {
     public func estimatedCount(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> Int {
         guard let predicateIRI = predicate.map({ $0.iri }) ?? .some(nil) else { return 0 }
         let scope = Self.scope(graphs)
+        let inMemory = snapshot.estimatedMemoryCount(subject: subject, predicate: predicateIRI, object: object, in: scope)
         do {
             // A predicate alone over every graph is the kept per-predicate count: exact, and
             // one row to read instead of counting the predicate's whole index range (which
             // was most of the planning time of a join over large predicates).
             if subject == nil, object == nil, let predicateIRI, case .all = scope {
-                guard let id = try snapshot.id(for: .iri(predicateIRI)) else { return 0 }
-                return try snapshot.statistics(for: id)?.triples ?? 0
+                guard let id = try snapshot.id(for: .iri(predicateIRI)) else { return inMemory }
+                return try (snapshot.statistics(for: id)?.triples ?? 0) + inMemory
             }
             guard let pattern = try snapshot.encodedPattern(subject: subject, predicate: predicateIRI, object: object, in: scope)
-            else { return 0 }
-            return try snapshot.count(matching: pattern)
+            else { return inMemory }
+            return try snapshot.count(matching: pattern) + inMemory
         } catch {
             return Int.max
         }
@@ -71,6 +72,8 @@ public final class StoreDataset: QueryableDataset {
 
     public func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]? {
         guard failure == nil else { return [] }
+        // The SQL join sees stored quads only; with in-memory graphs in view the evaluator joins.
+        guard snapshot.memoryGraphsAreEmpty else { return nil }
         do {
             let scope: JoinScope
             switch graphs {

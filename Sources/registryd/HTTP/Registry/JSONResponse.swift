@@ -1,13 +1,12 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Registry
 
 /// JSON bodies for the `/v1` API: sorted keys, no escaped slashes, RFC 3339 times.
 enum JSONResponse {
     static func make<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok, index: Int64? = nil) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(value)
+        var data = try CompactJSONEncoder.bytes(value)
         data.append(UInt8(ascii: "\n"))
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
