@@ -305,6 +305,36 @@ struct RegistryAPITests {
         try daemon.stop()
     }
 
+    /// A registration's graph is the registry's: SPARQL Update and the Graph Store protocol
+    /// cannot change it (409, JSON error), and it stays whole.
+    @Test func registrationGraphsAreChangedOnlyThroughTheRegistry() throws {
+        let daemon = try DaemonProcess()
+        #expect(try daemon.request("POST", "/v1/services", body: F.manifest(name: "snac.asu.edu/Owned", id: "owned")).status == 201)
+        let graph = "urn:registryd:registration:owned"
+        let count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <\(graph)> { ?s ?p ?o } }"
+        let before = try daemon.request("GET", "/sparql?query=" + F.form(count), headers: ["Accept": "text/csv"]).body
+        #expect(!before.hasSuffix("\r\n0\r\n"), "the graph is served: \(before)")
+        let attempts: [(String, String, [String: String], String)] = [
+            ("POST", "/update", ["Content-Type": "application/sparql-update"],
+             "INSERT DATA { GRAPH <\(graph)> { <http://e/x> <http://e/p> 1 } }"),
+            ("POST", "/update", ["Content-Type": "application/sparql-update"], "DELETE WHERE { GRAPH <\(graph)> { ?s ?p ?o } }"),
+            ("POST", "/update", ["Content-Type": "application/sparql-update"], "DROP GRAPH <\(graph)>"),
+            ("PUT", "/rdf-graphs?graph=" + F.form(graph), ["Content-Type": "text/turtle"], "<http://e/x> <http://e/p> 1 ."),
+            ("DELETE", "/rdf-graphs?graph=" + F.form(graph), [:], ""),
+        ]
+        for (method, path, headers, body) in attempts {
+            let response = try daemon.request(method, path, headers: headers, body: body)
+            #expect(response.status == 409, "\(method) \(path) \(body): \(response.status) \(response.body)")
+            #expect(response.body.contains("store.read_only_graph"), "\(response.body)")
+        }
+        #expect(try daemon.request("GET", "/sparql?query=" + F.form(count), headers: ["Accept": "text/csv"]).body == before)
+        // Deregistering removes the graph.
+        #expect(try daemon.request("DELETE", "/v1/services/owned").status == 200)
+        let after = try daemon.request("GET", "/sparql?query=" + F.form(count), headers: ["Accept": "text/csv"]).body
+        #expect(after.hasSuffix("\r\n0\r\n"), "\(after)")
+        try daemon.stop()
+    }
+
     @Test func acknowledgedRegistrationsSurviveKill() throws {
         let daemon = try DaemonProcess()
         let port = daemon.port

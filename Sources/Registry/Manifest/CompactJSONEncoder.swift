@@ -20,24 +20,25 @@ public enum CompactJSONEncoder {
     /// The JSON text of `value`, as UTF-8 bytes.
     public static func bytes<T: Encodable>(_ value: T) throws -> [UInt8] {
         let slot = Slot()
-        try encodeValue(value, into: slot, path: [])
+        try encodeValue(value, into: slot)
         var output: [UInt8] = []
-        output.reserveCapacity(1024)
-        write(slot.node ?? .text("null"), to: &output)
+        output.reserveCapacity(2048)
+        write(slot.node, to: &output)
         return output
     }
 
     // MARK: Tree
 
-    fileprivate indirect enum Node {
-        /// A scalar's JSON text.
-        case text(String)
+    fileprivate enum Node {
+        case string(String)
+        /// A number, `true`, `false` or `null`, as written.
+        case raw(String)
         case array(ArrayBox)
         case object(ObjectBox)
     }
 
     fileprivate final class Slot {
-        var node: Node?
+        var node: Node = .raw("null")
     }
 
     fileprivate final class ArrayBox {
@@ -45,50 +46,35 @@ public enum CompactJSONEncoder {
     }
 
     fileprivate final class ObjectBox {
-        var items: [String: Slot] = [:]
-    }
+        var keys: [String] = []
+        var slots: [Slot] = []
 
-    fileprivate static func encodeValue<T: Encodable>(_ value: T, into slot: Slot, path: [any CodingKey]) throws {
-        if let text = scalarText(value) {
-            slot.node = .text(text)
-        } else {
-            try value.encode(to: TreeEncoder(slot: slot, codingPath: path))
+        func slot(for key: String) -> Slot {
+            let slot = Slot()
+            keys.append(key)
+            slots.append(slot)
+            return slot
         }
     }
 
-    /// The JSON text of the scalar types, without going through `encode(to:)`.
-    fileprivate static func scalarText<T: Encodable>(_ value: T) -> String? {
-        switch value {
-        case let string as String: return quoted(string)
-        case let bool as Bool: return bool ? "true" : "false"
-        case let int as Int: return String(int)
-        case let int as Int64: return String(int)
-        case let int as Int32: return String(int)
-        case let int as UInt64: return String(int)
-        case let int as UInt32: return String(int)
-        case let int as UInt: return String(int)
-        case let double as Double: return number(double)
-        case let float as Float: return number(Double(float))
-        default: return nil
+    fileprivate static func encodeValue<T: Encodable>(_ value: T, into slot: Slot) throws {
+        if let scalar = value as? any JSONScalar {
+            slot.node = scalar.jsonNode
+        } else {
+            try value.encode(to: TreeEncoder(slot: slot))
         }
     }
 
     /// Integral values as integers, as `JSONEncoder` writes them; non-finite ones as `null`
     /// (`JSONEncoder` would throw; no registry value is NaN).
-    fileprivate static func number(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
-        return String(value)
+    fileprivate static func number(_ value: Double) -> Node {
+        guard value.isFinite else { return .raw("null") }
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return .raw(String(Int64(value))) }
+        return .raw(String(value))
     }
 
-    fileprivate static func quoted(_ string: String) -> String {
-        var needsEscape = false
-        for byte in string.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            needsEscape = true
-            break
-        }
-        guard needsEscape else { return "\"" + string + "\"" }
-        var output: [UInt8] = [UInt8(ascii: "\"")]
+    fileprivate static func writeQuoted(_ string: String, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -99,34 +85,43 @@ public enum CompactJSONEncoder {
             case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
             case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
             case ..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                output += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
             default: output.append(byte)
             }
         }
         output.append(UInt8(ascii: "\""))
-        return String(decoding: output, as: UTF8.self)
     }
 
     fileprivate static func write(_ node: Node, to output: inout [UInt8]) {
         switch node {
-        case .text(let text):
+        case .string(let text):
+            writeQuoted(text, to: &output)
+        case .raw(let text):
             output.append(contentsOf: text.utf8)
         case .array(let box):
             output.append(UInt8(ascii: "["))
             for (index, item) in box.items.enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                write(item.node ?? .text("null"), to: &output)
+                write(item.node, to: &output)
             }
             output.append(UInt8(ascii: "]"))
         case .object(let box):
             output.append(UInt8(ascii: "{"))
-            // Sorted by UTF-8 bytes, as JSONEncoder's `.sortedKeys` orders ASCII keys.
-            for (index, key) in box.items.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
-                if index > 0 { output.append(UInt8(ascii: ",")) }
-                output.append(contentsOf: quoted(key).utf8)
+            // Sorted by UTF-8 bytes, as JSONEncoder's `.sortedKeys` orders ASCII keys; of a
+            // key given twice, the last value counts.
+            let order = box.keys.indices.sorted {
+                let (a, b) = (box.keys[$0], box.keys[$1])
+                return a == b ? $0 < $1 : a.utf8.lexicographicallyPrecedes(b.utf8)
+            }
+            var first = true
+            for (position, index) in order.enumerated() {
+                if position + 1 < order.count, box.keys[order[position + 1]] == box.keys[index] { continue }
+                if !first { output.append(UInt8(ascii: ",")) }
+                first = false
+                writeQuoted(box.keys[index], to: &output)
                 output.append(UInt8(ascii: ":"))
-                write(box.items[key]?.node ?? .text("null"), to: &output)
+                write(box.slots[index].node, to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }
@@ -134,9 +129,11 @@ public enum CompactJSONEncoder {
 
     // MARK: Encoder
 
+    /// The coding path is left empty: it only serves error messages, and nothing here throws
+    /// on its own.
     fileprivate struct TreeEncoder: Encoder {
         let slot: Slot
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
@@ -147,7 +144,7 @@ public enum CompactJSONEncoder {
                 box = ObjectBox()
                 slot.node = .object(box)
             }
-            return KeyedEncodingContainer(KeyedContainer<Key>(box: box, codingPath: codingPath))
+            return KeyedEncodingContainer(KeyedContainer<Key>(box: box))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -158,56 +155,45 @@ public enum CompactJSONEncoder {
                 box = ArrayBox()
                 slot.node = .array(box)
             }
-            return UnkeyedContainer(box: box, codingPath: codingPath)
+            return UnkeyedContainer(box: box)
         }
 
         func singleValueContainer() -> any SingleValueEncodingContainer {
-            SingleContainer(slot: slot, codingPath: codingPath)
+            SingleContainer(slot: slot)
         }
     }
 
     fileprivate struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let box: ObjectBox
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
 
-        private func slot(for key: Key) -> Slot {
-            let slot = Slot()
-            box.items[key.stringValue] = slot
-            return slot
-        }
-
-        mutating func encodeNil(forKey key: Key) throws { slot(for: key).node = .text("null") }
+        mutating func encodeNil(forKey key: Key) throws { box.slot(for: key.stringValue).node = .raw("null") }
+        mutating func encode(_ value: String, forKey key: Key) throws { box.slot(for: key.stringValue).node = .string(value) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { box.slot(for: key.stringValue).node = value.jsonNode }
+        mutating func encode(_ value: Int, forKey key: Key) throws { box.slot(for: key.stringValue).node = .raw(String(value)) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { box.slot(for: key.stringValue).node = .raw(String(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { box.slot(for: key.stringValue).node = number(value) }
 
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            try CompactJSONEncoder.encodeValue(value, into: slot(for: key), path: codingPath + [key])
+            try CompactJSONEncoder.encodeValue(value, into: box.slot(for: key.stringValue))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
-            TreeEncoder(slot: slot(for: key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+            TreeEncoder(slot: box.slot(for: key.stringValue)).container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-            TreeEncoder(slot: slot(for: key), codingPath: codingPath + [key]).unkeyedContainer()
+            TreeEncoder(slot: box.slot(for: key.stringValue)).unkeyedContainer()
         }
 
-        mutating func superEncoder() -> any Encoder {
-            TreeEncoder(slot: slot(forName: "super"), codingPath: codingPath)
-        }
+        mutating func superEncoder() -> any Encoder { TreeEncoder(slot: box.slot(for: "super")) }
 
-        mutating func superEncoder(forKey key: Key) -> any Encoder {
-            TreeEncoder(slot: slot(for: key), codingPath: codingPath + [key])
-        }
-
-        private func slot(forName name: String) -> Slot {
-            let slot = Slot()
-            box.items[name] = slot
-            return slot
-        }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { TreeEncoder(slot: box.slot(for: key.stringValue)) }
     }
 
     fileprivate struct UnkeyedContainer: UnkeyedEncodingContainer {
         let box: ArrayBox
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         var count: Int { box.items.count }
 
         private func next() -> Slot {
@@ -216,33 +202,78 @@ public enum CompactJSONEncoder {
             return slot
         }
 
-        mutating func encodeNil() throws { next().node = .text("null") }
+        mutating func encodeNil() throws { next().node = .raw("null") }
+        mutating func encode(_ value: String) throws { next().node = .string(value) }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            try CompactJSONEncoder.encodeValue(value, into: next(), path: codingPath)
+            try CompactJSONEncoder.encodeValue(value, into: next())
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
-            TreeEncoder(slot: next(), codingPath: codingPath).container(keyedBy: keyType)
+            TreeEncoder(slot: next()).container(keyedBy: keyType)
         }
 
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
-            TreeEncoder(slot: next(), codingPath: codingPath).unkeyedContainer()
+            TreeEncoder(slot: next()).unkeyedContainer()
         }
 
-        mutating func superEncoder() -> any Encoder {
-            TreeEncoder(slot: next(), codingPath: codingPath)
-        }
+        mutating func superEncoder() -> any Encoder { TreeEncoder(slot: next()) }
     }
 
     fileprivate struct SingleContainer: SingleValueEncodingContainer {
         let slot: Slot
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
 
-        mutating func encodeNil() throws { slot.node = .text("null") }
+        mutating func encodeNil() throws { slot.node = .raw("null") }
+        mutating func encode(_ value: String) throws { slot.node = .string(value) }
 
         mutating func encode<T: Encodable>(_ value: T) throws {
-            try CompactJSONEncoder.encodeValue(value, into: slot, path: codingPath)
+            try CompactJSONEncoder.encodeValue(value, into: slot)
         }
     }
+}
+
+/// The scalar types, written without going through `encode(to:)`.
+private protocol JSONScalar {
+    var jsonNode: CompactJSONEncoder.Node { get }
+}
+
+extension String: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .string(self) }
+}
+
+extension Bool: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(self ? "true" : "false") }
+}
+
+extension Int: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
+}
+
+extension Int64: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
+}
+
+extension Int32: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
+}
+
+extension UInt64: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
+}
+
+extension UInt32: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
+}
+
+extension UInt: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
+}
+
+extension Double: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { CompactJSONEncoder.number(self) }
+}
+
+extension Float: JSONScalar {
+    fileprivate var jsonNode: CompactJSONEncoder.Node { CompactJSONEncoder.number(Double(self)) }
 }
