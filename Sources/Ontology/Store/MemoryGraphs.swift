@@ -145,6 +145,9 @@ public final class MemoryGraphs: Sendable {
     }
 
     private let state = Mutex(State())
+    /// How many quads are kept, live or dead, readable without the lock: a store with no
+    /// in-memory graphs (a bulk-loaded dataset) answers every pattern without taking it.
+    private let keptCount = Atomic<Int>(0)
 
     /// Dead quads are compacted away once there are more of them than this and than live ones.
     let compactionThreshold: Int
@@ -179,6 +182,7 @@ public final class MemoryGraphs: Sendable {
                 state.liveCount += prepared.triples.count
             }
             if state.deadCount > compactionThreshold && state.deadCount > state.liveCount { Self.compact(&state) }
+            keptCount.store(state.entries.count, ordering: .releasing)
         }
     }
 
@@ -234,7 +238,8 @@ public final class MemoryGraphs: Sendable {
     /// The quads matching a pattern (nil matches anything) in one graph or, with `graph` nil,
     /// in all of them, as `view` sees them.
     func quads(subject: Term?, predicate: IRI?, object: Term?, graph: IRI?, in view: View) -> [Quad] {
-        state.withLock { state in
+        guard keptCount.load(ordering: .acquiring) > 0 else { return [] }
+        return state.withLock { state in
             guard let positions = Self.candidates(subject, predicate, object, graph, state) else { return [] }
             let s = subject.flatMap { state.existingID(for: $0) }
             let p = predicate.flatMap { state.existingID(for: .iri($0)) }
@@ -262,7 +267,8 @@ public final class MemoryGraphs: Sendable {
 
     /// An upper bound of the matches of a pattern (dead quads not yet compacted included).
     func estimatedCount(subject: Term?, predicate: IRI?, object: Term?, graph: IRI?) -> Int {
-        state.withLock { state in
+        guard keptCount.load(ordering: .acquiring) > 0 else { return 0 }
+        return state.withLock { state in
             guard let positions = Self.candidates(subject, predicate, object, graph, state) else { return 0 }
             return positions?.count ?? state.liveCount
         }
@@ -287,7 +293,8 @@ public final class MemoryGraphs: Sendable {
 
     /// The graphs with a quad in `view`, sorted by IRI.
     func graphNames(in view: View) -> [IRI] {
-        state.withLock { state in
+        guard keptCount.load(ordering: .acquiring) > 0 else { return [] }
+        return state.withLock { state in
             var names: [IRI] = []
             for (graph, positions) in state.byGraph
             where positions.contains(where: { state.entries[Int($0)].isVisible(at: view.version) }) {
@@ -299,7 +306,8 @@ public final class MemoryGraphs: Sendable {
 
     /// Whether `graph` has a quad in `view`.
     func contains(graph: IRI, in view: View) -> Bool {
-        state.withLock { state in
+        guard keptCount.load(ordering: .acquiring) > 0 else { return false }
+        return state.withLock { state in
             guard let id = state.existingID(for: .iri(graph)), let positions = state.byGraph[id] else { return false }
             return positions.contains { state.entries[Int($0)].isVisible(at: view.version) }
         }
@@ -307,7 +315,8 @@ public final class MemoryGraphs: Sendable {
 
     /// Whether `view` sees any quad (false lets SQL joins run alone).
     func isEmpty(in view: View) -> Bool {
-        state.withLock { state in
+        guard keptCount.load(ordering: .acquiring) > 0 else { return true }
+        return state.withLock { state in
             if state.version == view.version { return state.liveCount == 0 }
             if state.liveCount == 0 && state.deadCount == 0 { return true }
             return !state.entries.contains { $0.isVisible(at: view.version) }
