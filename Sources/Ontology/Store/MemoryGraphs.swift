@@ -114,10 +114,11 @@ public final class MemoryGraphs: Sendable {
         var terms: [Term] = []
         var entries: [Entry] = []
         /// Entry positions by graph, subject, predicate and object id.
-        var byGraph: [UInt32: [UInt32]] = [:]
-        var bySubject: [UInt32: [UInt32]] = [:]
-        var byPredicate: [UInt32: [UInt32]] = [:]
-        var byObject: [UInt32: [UInt32]] = [:]
+        /// Indexed by term id (ids are dense), so that an append hashes nothing.
+        var byGraph: [[UInt32]] = []
+        var bySubject: [[UInt32]] = []
+        var byPredicate: [[UInt32]] = []
+        var byObject: [[UInt32]] = []
         var version: UInt64 = 0
         var liveCount = 0
         var deadCount = 0
@@ -129,6 +130,10 @@ public final class MemoryGraphs: Sendable {
             let id = UInt32(terms.count)
             terms.append(term.term)
             ids[term] = id
+            byGraph.append([])
+            bySubject.append([])
+            byPredicate.append([])
+            byObject.append([])
             return id
         }
 
@@ -137,10 +142,10 @@ public final class MemoryGraphs: Sendable {
         mutating func append(_ entry: Entry) {
             let position = UInt32(entries.count)
             entries.append(entry)
-            byGraph[entry.graph, default: []].append(position)
-            bySubject[entry.subject, default: []].append(position)
-            byPredicate[entry.predicate, default: []].append(position)
-            byObject[entry.object, default: []].append(position)
+            byGraph[Int(entry.graph)].append(position)
+            bySubject[Int(entry.subject)].append(position)
+            byPredicate[Int(entry.predicate)].append(position)
+            byObject[Int(entry.object)].append(position)
         }
     }
 
@@ -166,15 +171,12 @@ public final class MemoryGraphs: Sendable {
             let version = state.version
             for change in changes {
                 let graph = state.id(for: change.graph)
-                if let positions = state.byGraph[graph] {
-                    for position in positions where state.entries[Int(position)].removed == .max {
-                        state.entries[Int(position)].removed = version
-                        state.liveCount -= 1
-                        state.deadCount += 1
-                    }
+                for position in state.byGraph[Int(graph)] where state.entries[Int(position)].removed == .max {
+                    state.entries[Int(position)].removed = version
+                    state.liveCount -= 1
+                    state.deadCount += 1
                 }
                 guard case .replace(let prepared) = change else { continue }
-                state.entries.reserveCapacity(state.entries.count + prepared.triples.count)
                 for (subject, _, object, predicate) in prepared.triples {
                     state.append(Entry(graph: graph, subject: state.id(for: subject), predicate: state.id(for: predicate),
                                        object: state.id(for: object), added: version, removed: .max))
@@ -279,9 +281,11 @@ public final class MemoryGraphs: Sendable {
     private static func candidates(_ subject: Term?, _ predicate: IRI?, _ object: Term?, _ graph: IRI?,
                                    _ state: State) -> [UInt32]?? {
         var best: [UInt32]?
-        func consider(_ term: Term?, _ index: [UInt32: [UInt32]]) -> Bool {
+        func consider(_ term: Term?, _ index: [[UInt32]]) -> Bool {
             guard let term else { return true }
-            guard let id = state.existingID(for: term), let list = index[id] else { return false }
+            guard let id = state.existingID(for: term) else { return false }
+            let list = index[Int(id)]
+            guard !list.isEmpty else { return false }
             if best == nil || list.count < best!.count { best = list }
             return true
         }
@@ -296,7 +300,7 @@ public final class MemoryGraphs: Sendable {
         guard keptCount.load(ordering: .acquiring) > 0 else { return [] }
         return state.withLock { state in
             var names: [IRI] = []
-            for (graph, positions) in state.byGraph
+            for (graph, positions) in state.byGraph.enumerated()
             where positions.contains(where: { state.entries[Int($0)].isVisible(at: view.version) }) {
                 if case .iri(let iri) = state.terms[Int(graph)] { names.append(iri) }
             }
@@ -308,8 +312,8 @@ public final class MemoryGraphs: Sendable {
     func contains(graph: IRI, in view: View) -> Bool {
         guard keptCount.load(ordering: .acquiring) > 0 else { return false }
         return state.withLock { state in
-            guard let id = state.existingID(for: .iri(graph)), let positions = state.byGraph[id] else { return false }
-            return positions.contains { state.entries[Int($0)].isVisible(at: view.version) }
+            guard let id = state.existingID(for: .iri(graph)) else { return false }
+            return state.byGraph[Int(id)].contains { state.entries[Int($0)].isVisible(at: view.version) }
         }
     }
 

@@ -10,7 +10,8 @@ struct JSONObjectReader {
         guard case .object(let fields) = value else {
             throw RegistryError(.invalidManifest, "`\(path.isEmpty ? "manifest" : path)`: expected an object, found \(value.typeName)")
         }
-        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
+        // Sorted only to name the same unknown field every time, so only when there is one.
+        if !fields.keys.allSatisfy(allowed.contains), let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
             throw RegistryError(.unknownField, "`\(Self.join(path, unknown))`: unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
         }
         self.path = path
