@@ -67,13 +67,15 @@ public enum CompactJSONEncoder {
 
     /// Integral values as integers, as `JSONEncoder` writes them; non-finite ones as `null`
     /// (`JSONEncoder` would throw; no registry value is NaN).
-    fileprivate static func number(_ value: Double) -> Node {
-        guard value.isFinite else { return .raw("null") }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return .raw(String(Int64(value))) }
-        return .raw(String(value))
+    fileprivate static func number(_ value: Double) -> Node { .raw(numberText(value)) }
+
+    static func numberText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
+        return String(value)
     }
 
-    fileprivate static func writeQuoted(_ string: String, to output: inout [UInt8]) {
+    static func writeQuoted(_ string: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         for byte in string.utf8 {
             switch byte {

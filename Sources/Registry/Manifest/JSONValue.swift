@@ -52,7 +52,35 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
 
     /// Compact JSON text with sorted keys.
     public var jsonText: String {
-        (try? CompactJSONEncoder.encode(self)) ?? "null"
+        var output: [UInt8] = []
+        write(to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Writes the compact JSON text, keys sorted as ``CompactJSONEncoder`` sorts them.
+    func write(to output: inout [UInt8]) {
+        switch self {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .number(let value): output.append(contentsOf: CompactJSONEncoder.numberText(value).utf8)
+        case .string(let value): CompactJSONEncoder.writeQuoted(value, to: &output)
+        case .array(let items):
+            output.append(UInt8(ascii: "["))
+            for (index, item) in items.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                item.write(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let fields):
+            output.append(UInt8(ascii: "{"))
+            for (index, key) in fields.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }).enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                CompactJSONEncoder.writeQuoted(key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                fields[key]?.write(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
     }
 
     var typeName: String {

@@ -12,7 +12,7 @@ import Registry
 enum RegistrationBody {
     static func decode(_ bytes: [UInt8], contentType: String?, query: [String: String]? = nil, baseIRI: String) throws -> RegistrationInput {
         var mediaType = (contentType ?? "").split(separator: ";").first.map {
-            $0.trimmingCharacters(in: .whitespaces).lowercased()
+            String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()).lowercased()
         } ?? ""
         // No type, or the one `curl --data` sends: tell JSON from RDF/XML by the first byte.
         if ["", "application/x-www-form-urlencoded", "text/plain", "application/octet-stream"].contains(mediaType) {
@@ -21,7 +21,7 @@ enum RegistrationBody {
         }
         switch mediaType {
         case "application/json", "application/td+json", "application/ld+json", "text/json":
-            let json = try JSONValue.parse(Data(bytes))
+            let json = try JSONValue.parse(bytes)
             let isTD: Bool
             if mediaType == "application/json" || mediaType == "text/json", case .object(let fields) = json {
                 isTD = fields["@context"] != nil
