@@ -152,6 +152,30 @@ struct RegistryCatalogTests {
         #expect(try await Self.ids(fixture) == ["w1"])
     }
 
+    /// Registration graphs live in memory: a restart builds them again from the records, and a
+    /// store whose registration graphs an earlier version wrote to its tables loses those copies.
+    @Test func graphsAreRebuiltFromRecordsOnOpen() async throws {
+        let fixture = try RegistryFixture()
+        try await Self.register(fixture, try Manifests.service("snac.asu.edu/Weather", id: "w1"))
+        let triples = try await fixture.store.read { try $0.quads(in: .named(.iri(Self.graph("w1")))) }.map(\.triple)
+        #expect(triples.count > 10)
+        // Nothing of the graph is in the SQLite tables: a fresh store handle without a registry sees none.
+        fixture.store.close()
+        let bare = try QuadStore(directory: fixture.directory.path + "/data")
+        #expect(try await bare.read { try $0.namedGraphs() }.contains(.iri(Self.graph("w1"))) == false)
+        // As an earlier version left it: the graph in the tables, beside the record.
+        try await bare.write { try $0.replace(graph: .iri(Self.graph("w1")), with: Array(triples.prefix(3))) }
+        bare.close()
+        try fixture.reopen()
+        let rebuilt = try await fixture.store.read { try $0.quads(in: .named(.iri(Self.graph("w1")))) }.map(\.triple)
+        #expect(Set(rebuilt) == Set(triples) && rebuilt.count == triples.count, "the stored copy was dropped, the graph rebuilt")
+        fixture.store.close()
+        let after = try QuadStore(directory: fixture.directory.path + "/data")
+        #expect(try await after.read { try $0.namedGraphs() }.contains(.iri(Self.graph("w1"))) == false, "the stored copy is gone")
+        after.close()
+        try fixture.reopen()
+    }
+
     @Test func deregisterDropsTheGraph() async throws {
         let fixture = try RegistryFixture()
         try await Self.register(fixture, try Manifests.service("snac.asu.edu/Weather", id: "w1"))

@@ -319,6 +319,7 @@ struct RegistryAPITests {
              "INSERT DATA { GRAPH <\(graph)> { <http://e/x> <http://e/p> 1 } }"),
             ("POST", "/update", ["Content-Type": "application/sparql-update"], "DELETE WHERE { GRAPH <\(graph)> { ?s ?p ?o } }"),
             ("POST", "/update", ["Content-Type": "application/sparql-update"], "DROP GRAPH <\(graph)>"),
+            ("POST", "/update", ["Content-Type": "application/sparql-update"], "DROP ALL"),
             ("PUT", "/rdf-graphs?graph=" + F.form(graph), ["Content-Type": "text/turtle"], "<http://e/x> <http://e/p> 1 ."),
             ("DELETE", "/rdf-graphs?graph=" + F.form(graph), [:], ""),
         ]
