@@ -83,8 +83,9 @@ public final class MemoryGraphs: Sendable {
             labels[node.id] = renamed
             return renamed
         }
-        var positions: [HashedTerm: Int32] = [:]
+        var positions = [HashedTerm: Int32](minimumCapacity: triples.count)
         var terms: [HashedTerm] = []
+        terms.reserveCapacity(triples.count)
         func position(_ term: HashedTerm) -> Int32 {
             if let known = positions[term] { return known }
             let new = Int32(terms.count)
