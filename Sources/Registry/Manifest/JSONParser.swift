@@ -119,7 +119,9 @@ struct JSONParser {
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
-                guard let text = String(validating: bytes[start..<position], as: UTF8.self) else { throw error("a string is not valid UTF-8") }
+                let end = position
+                let decoded = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                guard let text = decoded else { throw error("a string is not valid UTF-8") }
                 position += 1
                 return text
             }

@@ -12,7 +12,19 @@ public struct ServiceName: Sendable, Hashable, Comparable, Codable, CustomString
         guard !text.isEmpty, text.utf8.count <= 256 else {
             throw RegistryError(.invalidName, "a name must have 1 to 256 characters")
         }
-        let segments = text.split(separator: "/", omittingEmptySubsequences: false)
+        // Split on the bytes: `/` is ASCII, so byte boundaries are character boundaries, and
+        // the Character-level `split` was a tenth of decoding a manifest.
+        var segments: [Substring] = []
+        var start = text.utf8.startIndex
+        var index = start
+        while index != text.utf8.endIndex {
+            if text.utf8[index] == UInt8(ascii: "/") {
+                segments.append(text[start..<index])
+                start = text.utf8.index(after: index)
+            }
+            index = text.utf8.index(after: index)
+        }
+        segments.append(text[start...])
         guard segments.count >= 2 else {
             throw RegistryError(.invalidName, "`\(text)` is not a site-scoped name: write <site domain>/<Name>, e.g. snac.asu.edu/Weather")
         }
@@ -66,8 +78,9 @@ public struct ServiceName: Sendable, Hashable, Comparable, Codable, CustomString
     public static func < (lhs: ServiceName, rhs: ServiceName) -> Bool { lhs.value < rhs.value }
 
     static func isSegment(_ segment: Substring) -> Bool {
-        guard !segment.isEmpty, segment != ".", segment != ".." else { return false }
-        return segment.utf8.allSatisfy { byte in
+        let utf8 = segment.utf8
+        guard !utf8.isEmpty, !utf8.elementsEqual(".".utf8), !utf8.elementsEqual("..".utf8) else { return false }
+        return utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
                  UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"),
@@ -80,15 +93,22 @@ public struct ServiceName: Sendable, Hashable, Comparable, Codable, CustomString
     }
 
     static func isDomain(_ segment: Substring) -> Bool {
-        guard !segment.isEmpty, !segment.hasPrefix("."), !segment.hasSuffix("."), !segment.contains("..") else { return false }
-        return segment.utf8.allSatisfy { byte in
+        let dot = UInt8(ascii: ".")
+        let utf8 = segment.utf8
+        guard let first = utf8.first, let last = utf8.last, first != dot, last != dot else { return false }
+        var previous: UInt8 = 0
+        for byte in utf8 {
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "-"):
-                true
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"):
+                break
+            case dot where previous != dot:
+                break
             default:
-                false
+                return false
             }
+            previous = byte
         }
+        return true
     }
 }

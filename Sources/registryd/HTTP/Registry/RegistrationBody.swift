@@ -10,10 +10,17 @@ import Registry
 /// A TD or RDF document carries no instance settings of registryd's, so the query string may
 /// give them: `id`, `name` (TD), `tier`, `host`, `weight`, `ttl`.
 enum RegistrationBody {
+    /// The media type of a Content-Type header, lowercased, without parameters or spaces.
+    static func mediaType(_ contentType: String?) -> String {
+        guard let contentType else { return "" }
+        let bytes = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let trimmed = bytes.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
+        return String(decoding: trimmed, as: UTF8.self).lowercased()
+    }
+
     static func decode(_ bytes: [UInt8], contentType: String?, query: [String: String]? = nil, baseIRI: String) throws -> RegistrationInput {
-        var mediaType = (contentType ?? "").split(separator: ";").first.map {
-            String($0.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" }.reversed()).lowercased()
-        } ?? ""
+        var mediaType = Self.mediaType(contentType)
         // No type, or the one `curl --data` sends: tell JSON from RDF/XML by the first byte.
         if ["", "application/x-www-form-urlencoded", "text/plain", "application/octet-stream"].contains(mediaType) {
             let first = bytes.first { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
