@@ -28,5 +28,9 @@ struct AccessMaintenance: Service {
                 lastPrune = .now
             }
         }
+        // The registry is stopped first (by `ShutdownNotifier`, the last service of the group),
+        // which ends the loop above before the group asks this service to stop. Returning then
+        // counts as an unexpected end: the group fails and the daemon exits non-zero on SIGTERM.
+        try? await gracefulShutdown()
     }
 }
