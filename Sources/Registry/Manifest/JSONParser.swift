@@ -74,7 +74,7 @@ struct JSONParser {
         try enter()
         defer { depth -= 1 }
         position += 1
-        var fields: [String: JSONValue] = [:]
+        var fields = [String: JSONValue](minimumCapacity: 8)
         skipWhitespace()
         if position < bytes.count && bytes[position] == UInt8(ascii: "}") { position += 1; return .object(fields) }
         while true {
