@@ -254,29 +254,16 @@ extension Bool: JSONScalar {
     fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(self ? "true" : "false") }
 }
 
-extension Int: JSONScalar {
+extension JSONScalar where Self: BinaryInteger {
     fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
 }
 
-extension Int64: JSONScalar {
-    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
-}
-
-extension Int32: JSONScalar {
-    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
-}
-
-extension UInt64: JSONScalar {
-    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
-}
-
-extension UInt32: JSONScalar {
-    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
-}
-
-extension UInt: JSONScalar {
-    fileprivate var jsonNode: CompactJSONEncoder.Node { .raw(String(self)) }
-}
+extension Int: JSONScalar {}
+extension Int64: JSONScalar {}
+extension Int32: JSONScalar {}
+extension UInt64: JSONScalar {}
+extension UInt32: JSONScalar {}
+extension UInt: JSONScalar {}
 
 extension Double: JSONScalar {
     fileprivate var jsonNode: CompactJSONEncoder.Node { CompactJSONEncoder.number(self) }
