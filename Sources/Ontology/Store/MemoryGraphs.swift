@@ -19,6 +19,10 @@ import Synchronization
 /// live ones.
 ///
 /// Graph names are IRIs. A graph exists while it has a quad; writing no triples drops it.
+///
+/// Not ``MemoryDataset``: that one is a value for one evaluation (the conformance runner's), and
+/// every copy-on-write change would copy its indexes; this one is shared by all snapshots and
+/// changed in place under a lock, with versions keeping each snapshot's view.
 public final class MemoryGraphs: Sendable {
     /// One change of a transaction, applied when it commits.
     public enum Change: Sendable {
