@@ -327,6 +327,7 @@ struct RegistryAPITests {
             let response = try daemon.request(method, path, headers: headers, body: body)
             #expect(response.status == 409, "\(method) \(path) \(body): \(response.status) \(response.body)")
             #expect(response.body.contains("store.read_only_graph"), "\(response.body)")
+            #expect(response.body.contains("/v1/services"), "the error says where the graph changes: \(response.body)")
         }
         #expect(try daemon.request("GET", "/sparql?query=" + F.form(count), headers: ["Accept": "text/csv"]).body == before)
         // Deregistering removes the graph.

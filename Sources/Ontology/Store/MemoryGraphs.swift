@@ -104,7 +104,7 @@ public final class MemoryGraphs: Sendable {
         for triple in triples {
             // A graph lists a node's triples together: its subject is usually the last one.
             let subject: Int32
-            if let (term, known) = lastSubject, term == triple.subject, !term.isBlankNode {
+            if let (term, known) = lastSubject, term == triple.subject {
                 subject = known
             } else {
                 subject = position(term(triple.subject))

@@ -95,7 +95,7 @@ extension QuadStore {
             guard graph != writableGraph else { return }
             if isMemoryGraph(graph) {
                 throw OntologyError(.storeReadOnlyGraph,
-                                    "the graph `\(graph)` is kept by the registry; change it through the registry's API (`/v1/services`)")
+                                    "the graph `\(graph)` is kept in memory by its owner and cannot be changed by quad writes")
             }
             writableGraph = graph
         }

@@ -53,6 +53,8 @@ extension APIError {
         case .storeReadOnlyGraph: status = .conflict
         default: status = .badRequest
         }
-        self.init(status, code: error.code.rawValue, error.description)
+        // The store does not know who owns its in-memory graphs; here the owner is the registry.
+        let hint = error.code == .storeReadOnlyGraph ? " (a registration's graph: change it through /v1/services)" : ""
+        self.init(status, code: error.code.rawValue, error.description + hint)
     }
 }
