@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import Ontology
 
@@ -155,5 +157,61 @@ struct QuadStoreMemoryGraphTests {
         #expect(Set(graphs.quads(subject: nil, predicate: nil, object: nil, graph: Self.graph, in: now).map(\.triple)) == Set(Self.triples("v6", 20)))
         #expect(graphs.quads(subject: .iri(Self.ex + "v6/s3"), predicate: nil, object: nil, graph: nil, in: now).count == 1)
         graphs.close(now)
+    }
+
+    @Test func buildsRunWhenReadAndSupersededOnesNever() throws {
+        let builds = Atomic<Int>(0)
+        func counted(_ prefix: String) -> @Sendable () -> [Triple] {
+            { builds.add(1, ordering: .relaxed); return Self.triples(prefix, 3) }
+        }
+        try withTemporaryStore { store throws in
+            try store.write { try $0.replaceInMemory(graph: Self.graph, building: counted("a")) }
+            try store.write { try $0.replaceInMemory(graph: Self.graph, building: counted("b")) }
+            // Committed, not yet built: a commit costs an append.
+            #expect(builds.load(ordering: .relaxed) == 0 && store.memoryGraphs.pendingCommitCount == 2)
+            // The first read builds the newest graph only: no view could see "a".
+            let objects = try store.read { try $0.quads(in: .named(.iri(Self.graph))).map(\.object) }
+            #expect(Set(objects) == Set(Self.triples("b", 3).map(\.object)))
+            #expect(builds.load(ordering: .relaxed) == 1 && store.memoryGraphs.pendingCommitCount == 0)
+
+            // A snapshot open between two commits keeps what it saw, so that build runs too.
+            try store.write { try $0.replaceInMemory(graph: Self.graph, building: counted("c")) }
+            try store.read { before throws in
+                try store.write { try $0.replaceInMemory(graph: Self.graph, building: counted("d")) }
+                #expect(try store.read { try $0.quads(in: .named(.iri(Self.graph))).map(\.object) }.contains(.literal(Literal("d 0"))))
+                #expect(try before.quads(in: .named(.iri(Self.graph))).map(\.object).contains(.literal(Literal("c 0"))))
+            }
+            #expect(builds.load(ordering: .relaxed) == 3)
+        }
+    }
+
+    @Test func pendingCommitsAreIndexedWhenWritesPause() throws {
+        try withTemporaryStore { store throws in
+            try store.write { try $0.replaceInMemory(graph: Self.graph, with: Self.triples("a", 4)) }
+            #expect(store.memoryGraphs.catchUpIfQuiet(for: .seconds(60)) == 0)
+            #expect(store.memoryGraphs.pendingCommitCount == 1)
+            Thread.sleep(forTimeInterval: 0.05)
+            #expect(store.memoryGraphs.catchUpIfQuiet(for: .milliseconds(20)) == 1)
+            #expect(store.memoryGraphs.pendingCommitCount == 0 && store.memoryGraphs.counts.live == 4)
+        }
+    }
+
+    @Test func manyPendingGraphsAreBuiltTogetherAndReadWhole() throws {
+        try withTemporaryStore { store throws in
+            // More than one batch, and enough builds in each to run on every core.
+            let count = MemoryGraphs.batchSize + 500
+            for chunk in stride(from: 0, to: count, by: 250) {
+                try store.write { transaction in
+                    for index in chunk..<min(chunk + 250, count) {
+                        try transaction.replaceInMemory(graph: IRI("urn:registryd:registration:g\(index)"), building: {
+                            [Triple(.iri(Self.ex + "s\(index)"), IRI(Self.ex + "p"), .literal(Literal("\(index)")))]
+                        })
+                    }
+                }
+            }
+            let rows = try Self.select("SELECT ?o WHERE { ?s <\(Self.ex)p> ?o }", in: store)
+            #expect(rows.count == count)
+            #expect(Set(rows.compactMap { $0.first??.literal?.lexicalForm }) == Set((0..<count).map { "\($0)" }))
+        }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// Named graphs held in memory beside the SQLite quads, which every snapshot of the store sees
@@ -18,6 +19,14 @@ import Synchronization
 /// that no open snapshot can see any more are dropped by a compaction once they outnumber the
 /// live ones.
 ///
+/// Indexing is deferred. A commit only appends its changes to a log; the index takes them in,
+/// in order and with the versions they committed at, when a snapshot first reads the graphs
+/// (``catchUp(to:)``), or when writes pause (``catchUpIfQuiet(for:)``). A change may even leave
+/// its triples to be built then (``Change/build(graph:triples:)``). So a registration's commit
+/// costs an append, and a burst of them is indexed once a reader needs it, in parallel, with a
+/// graph replaced several times in the meantime built once. A reader after a burst waits for
+/// the burst to be indexed (`bench/README.md` measures how long).
+///
 /// Graph names are IRIs. A graph exists while it has a quad; writing no triples drops it.
 ///
 /// Not ``MemoryDataset``: that one is a value for one evaluation (the conformance runner's), and
@@ -28,13 +37,17 @@ public final class MemoryGraphs: Sendable {
     public enum Change: Sendable {
         /// Replaces a graph's triples.
         case replace(PreparedGraph)
+        /// Replaces a graph's triples with those `triples` returns, called when the change is
+        /// indexed (not at all when a later change replaces the graph before any snapshot could
+        /// see this one). No triples drops the graph.
+        case build(graph: IRI, triples: @Sendable () -> [Triple])
         /// Removes a graph and its triples.
         case drop(graph: IRI)
 
-        var graph: HashedTerm {
+        var name: IRI {
             switch self {
-            case .replace(let prepared): prepared.graph
-            case .drop(let graph): HashedTerm(.iri(graph))
+            case .replace(let prepared): prepared.name
+            case .build(let graph, _), .drop(let graph): graph
             }
         }
     }
@@ -135,6 +148,7 @@ public final class MemoryGraphs: Sendable {
         func isVisible(at version: UInt64) -> Bool { added <= version && version < removed }
     }
 
+    /// The index: every quad some view may see, and the postings to find them.
     private struct State {
         var ids: [HashedTerm: UInt32] = [:]
         var terms: [Term] = []
@@ -145,11 +159,10 @@ public final class MemoryGraphs: Sendable {
         var bySubject: [[UInt32]] = []
         var byPredicate: [[UInt32]] = []
         var byObject: [[UInt32]] = []
+        /// The newest version indexed.
         var version: UInt64 = 0
         var liveCount = 0
         var deadCount = 0
-        /// Versions of open views, with how many views read each.
-        var openViews: [UInt64: Int] = [:]
 
         mutating func id(for term: HashedTerm) -> UInt32 {
             if let id = ids[term] { return id }
@@ -175,7 +188,33 @@ public final class MemoryGraphs: Sendable {
         }
     }
 
+    /// One committed transaction's changes, waiting to be indexed.
+    private struct Commit {
+        let version: UInt64
+        var changes: [Change]
+    }
+
+    /// What commits and views share, under its own lock so that neither waits for indexing.
+    private struct Log {
+        /// The newest committed version.
+        var version: UInt64 = 0
+        /// Commits not yet indexed, oldest first, from `head` on.
+        var pending: [Commit] = []
+        var head = 0
+        /// Versions of open views, with how many views read each.
+        var openViews: [UInt64: Int] = [:]
+        var lastCommit = ContinuousClock.now
+
+        var pendingCount: Int { pending.count - head }
+    }
+
+    // Lock order: `indexing`, then `state`, then `log`.
     private let state = Mutex(State())
+    private let log = Mutex(Log())
+    /// Held by whoever indexes pending commits, so that two readers do not build the same graphs.
+    private let indexing = Mutex(0)
+    /// The newest version indexed, readable without a lock.
+    private let indexedVersion = Atomic<UInt64>(0)
     /// How many quads are kept, live or dead, readable without the lock: a store with no
     /// in-memory graphs (a bulk-loaded dataset) answers every pattern without taking it.
     private let keptCount = Atomic<Int>(0)
@@ -189,40 +228,165 @@ public final class MemoryGraphs: Sendable {
 
     // MARK: Writing
 
-    /// Applies one transaction's changes as one new version.
+    /// Commits one transaction's changes as one new version: views opened from now on see them.
+    /// They are indexed later (see the type's documentation).
     public func apply(_ changes: [Change]) {
         guard !changes.isEmpty else { return }
-        state.withLock { state in
-            state.version += 1
-            let version = state.version
-            for change in changes {
-                let graph = state.id(for: change.graph)
-                for position in state.byGraph[Int(graph)] where state.entries[Int(position)].removed == .max {
-                    state.entries[Int(position)].removed = version
-                    state.liveCount -= 1
-                    state.deadCount += 1
-                }
-                guard case .replace(let prepared) = change else { continue }
-                var ids: [UInt32] = []
-                ids.reserveCapacity(prepared.terms.count)
-                for term in prepared.terms { ids.append(state.id(for: term)) }
-                for (subject, predicate, object) in prepared.triples {
-                    state.append(Entry(graph: graph, subject: ids[Int(subject)], predicate: ids[Int(predicate)],
-                                       object: ids[Int(object)], added: version, removed: .max))
-                }
-                state.liveCount += prepared.triples.count
-            }
-            if state.deadCount > compactionThreshold && state.deadCount > state.liveCount { Self.compact(&state) }
-            keptCount.store(state.entries.count, ordering: .releasing)
+        log.withLock { log in
+            log.version += 1
+            log.pending.append(Commit(version: log.version, changes: changes))
+            log.lastCommit = .now
         }
     }
 
-    /// Drops the quads no open or future view can see, and the terms only they used.
-    private static func compact(_ state: inout State) {
-        let oldest = state.openViews.keys.min() ?? state.version
+    /// How many commits wait to be indexed.
+    public var pendingCommitCount: Int { log.withLock { $0.pendingCount } }
+
+    /// Indexes every commit up to `version` (every commit when nil); returns at once when they
+    /// are. Commits are taken in batches, each batch's graphs built on all cores.
+    public func catchUp(to version: UInt64? = nil) {
+        let target = version ?? log.withLock { $0.version }
+        while indexedVersion.load(ordering: .acquiring) < target {
+            indexing.withLock { _ in
+                guard indexedVersion.load(ordering: .acquiring) < target else { return }
+                indexBatch(upTo: target)
+            }
+        }
+    }
+
+    /// Indexes what is pending when nothing has committed for `quiet`; returns how many commits
+    /// it indexed. Stops between batches as soon as a commit arrives: writes come first.
+    @discardableResult
+    public func catchUpIfQuiet(for quiet: Duration) -> Int {
+        var indexed = 0
+        while true {
+            let (count, last, target) = log.withLock { ($0.pendingCount, $0.lastCommit, $0.version) }
+            guard count > 0, ContinuousClock.now - last >= quiet else { return indexed }
+            indexed += indexing.withLock { _ in indexBatch(upTo: target) }
+        }
+    }
+
+    /// How many changes a batch collects (whole commits, at least one): bounds the prepared
+    /// graphs held at once, and how long the index's lock is held.
+    public static let batchSize = 2048
+
+    /// Indexes the next pending commits, up to `target` and about ``batchSize`` changes; call with `indexing`
+    /// held. Returns how many it indexed.
+    private func indexBatch(upTo target: UInt64) -> Int {
+        let (batch, viewVersions) = log.withLock { log -> ([Commit], [UInt64]) in
+            var batch: [Commit] = []
+            var position = log.head
+            var changes = 0
+            while position < log.pending.count, changes < Self.batchSize, log.pending[position].version <= target {
+                batch.append(log.pending[position])
+                changes += log.pending[position].changes.count
+                position += 1
+            }
+            return (batch, Array(log.openViews.keys))
+        }
+        guard !batch.isEmpty else { return 0 }
+        let ready = built(batch, viewVersions: viewVersions)
+        state.withLock { state in
+            for commit in ready where commit.version > state.version {
+                Self.index(commit, into: &state)
+            }
+            if state.deadCount > compactionThreshold && state.deadCount > state.liveCount {
+                let oldest = log.withLock { $0.openViews.keys.min() ?? $0.version }
+                Self.compact(&state, keepingFrom: oldest)
+            }
+            keptCount.store(state.entries.count, ordering: .releasing)
+            indexedVersion.store(state.version, ordering: .releasing)
+        }
+        log.withLock { log in
+            log.head += batch.count
+            if log.head == log.pending.count {
+                log.pending.removeAll(keepingCapacity: log.pending.count <= 4096)
+                log.head = 0
+            } else if log.head > 4096 && log.head * 2 > log.pending.count {
+                log.pending.removeFirst(log.head)
+                log.head = 0
+            }
+        }
+        return batch.count
+    }
+
+    /// `batch` with every ``Change/build(graph:triples:)`` built and prepared, on all cores when
+    /// there are many; a build no view could see (the same graph changes again later in the
+    /// batch, and no open view's version lies between) becomes a drop.
+    private func built(_ batch: [Commit], viewVersions: [UInt64]) -> [Commit] {
+        var lastChange: [IRI: UInt64] = [:]
+        var toBuild: [(commit: Int, change: Int)] = []
+        for (commitIndex, commit) in batch.enumerated().reversed() {
+            for (changeIndex, change) in commit.changes.enumerated().reversed() {
+                let later = lastChange[change.name]
+                lastChange[change.name] = commit.version
+                guard case .build = change else { continue }
+                if let later, !viewVersions.contains(where: { $0 >= commit.version && $0 < later }) { continue }
+                toBuild.append((commitIndex, changeIndex))
+            }
+        }
+        var commits = batch.map { commit in
+            // Superseded builds first become drops; the rest are replaced below.
+            Commit(version: commit.version, changes: commit.changes.map { change in
+                if case .build(let graph, _) = change { return .drop(graph: graph) }
+                return change
+            })
+        }
+        let jobs: [(graph: IRI, triples: @Sendable () -> [Triple])] = toBuild.map { item in
+            guard case .build(let graph, let triples) = batch[item.commit].changes[item.change] else { preconditionFailure("not a build") }
+            return (graph, triples)
+        }
+        @Sendable func build(_ job: Int) -> Change {
+            let prepared = prepare(graph: jobs[job].graph, triples: jobs[job].triples())
+            return prepared.count == 0 ? .drop(graph: jobs[job].graph) : .replace(prepared)
+        }
+        let parts = jobs.count >= 64 ? max(1, ProcessInfo.processInfo.activeProcessorCount) : 1
+        if parts == 1 {
+            for (job, item) in toBuild.enumerated() { commits[item.commit].changes[item.change] = build(job) }
+        } else {
+            let results = Mutex<[Int: [Change]]>([:])
+            DispatchQueue.concurrentPerform(iterations: parts) { part in
+                let changes = stride(from: part, to: jobs.count, by: parts).map { build($0) }
+                results.withLock { $0[part] = changes }
+            }
+            let byPart = results.withLock { $0 }
+            for part in 0..<parts {
+                for (offset, change) in (byPart[part] ?? []).enumerated() {
+                    let item = toBuild[part + offset * parts]
+                    commits[item.commit].changes[item.change] = change
+                }
+            }
+        }
+        return commits
+    }
+
+    /// Adds one commit's changes to the index as its version.
+    private static func index(_ commit: Commit, into state: inout State) {
+        let version = commit.version
+        for change in commit.changes {
+            let graph = state.id(for: HashedTerm(.iri(change.name)))
+            for position in state.byGraph[Int(graph)] where state.entries[Int(position)].removed == .max {
+                state.entries[Int(position)].removed = version
+                state.liveCount -= 1
+                state.deadCount += 1
+            }
+            guard case .replace(let prepared) = change else { continue }
+            var ids: [UInt32] = []
+            ids.reserveCapacity(prepared.terms.count)
+            for term in prepared.terms { ids.append(state.id(for: term)) }
+            for (subject, predicate, object) in prepared.triples {
+                state.append(Entry(graph: graph, subject: ids[Int(subject)], predicate: ids[Int(predicate)],
+                                   object: ids[Int(object)], added: version, removed: .max))
+            }
+            state.liveCount += prepared.triples.count
+        }
+        state.version = version
+    }
+
+    /// Drops the quads no view from version `oldest` on can see, and the terms only they used.
+    private static func compact(_ state: inout State, keepingFrom oldest: UInt64) {
         var rebuilt = State()
         rebuilt.version = state.version
-        rebuilt.openViews = state.openViews
         // Old id -> new id, so that each kept term is hashed once.
         var remapped = [UInt32](repeating: .max, count: state.terms.count)
         func id(_ old: UInt32) -> UInt32 {
@@ -243,25 +407,27 @@ public final class MemoryGraphs: Sendable {
 
     // MARK: Views
 
-    /// A view of the current version, kept from compaction until ``close(_:)``.
+    /// A view of the newest committed version, kept from compaction until ``close(_:)``.
     public func openView() -> View {
-        state.withLock { state in
-            state.openViews[state.version, default: 0] += 1
-            return View(graphs: self, version: state.version)
+        log.withLock { log in
+            log.openViews[log.version, default: 0] += 1
+            return View(graphs: self, version: log.version)
         }
     }
 
     /// Ends a view from ``openView()``.
     public func close(_ view: View) {
-        state.withLock { state in
-            guard let count = state.openViews[view.version] else { return }
-            state.openViews[view.version] = count > 1 ? count - 1 : nil
+        log.withLock { log in
+            guard let count = log.openViews[view.version] else { return }
+            log.openViews[view.version] = count > 1 ? count - 1 : nil
         }
     }
 
-    /// The current version's live quads, how many of the kept quads are dead, and the version.
+    /// The newest version's live quads, how many of the kept quads are dead, and the version
+    /// (everything committed is indexed first).
     public var counts: (live: Int, dead: Int, version: UInt64) {
-        state.withLock { ($0.liveCount, $0.deadCount, $0.version) }
+        catchUp()
+        return state.withLock { ($0.liveCount, $0.deadCount, $0.version) }
     }
 
     // MARK: Reading
@@ -269,6 +435,7 @@ public final class MemoryGraphs: Sendable {
     /// The quads matching a pattern (nil matches anything) in one graph or, with `graph` nil,
     /// in all of them, as `view` sees them.
     func quads(subject: Term?, predicate: IRI?, object: Term?, graph: IRI?, in view: View) -> [Quad] {
+        catchUp(to: view.version)
         guard keptCount.load(ordering: .acquiring) > 0 else { return [] }
         return state.withLock { state in
             guard let positions = Self.candidates(subject, predicate, object, graph, state) else { return [] }
@@ -297,7 +464,8 @@ public final class MemoryGraphs: Sendable {
     }
 
     /// An upper bound of the matches of a pattern (dead quads not yet compacted included).
-    func estimatedCount(subject: Term?, predicate: IRI?, object: Term?, graph: IRI?) -> Int {
+    func estimatedCount(subject: Term?, predicate: IRI?, object: Term?, graph: IRI?, in view: View) -> Int {
+        catchUp(to: view.version)
         guard keptCount.load(ordering: .acquiring) > 0 else { return 0 }
         return state.withLock { state in
             guard let positions = Self.candidates(subject, predicate, object, graph, state) else { return 0 }
@@ -326,6 +494,7 @@ public final class MemoryGraphs: Sendable {
 
     /// The graphs with a quad in `view`, sorted by IRI.
     func graphNames(in view: View) -> [IRI] {
+        catchUp(to: view.version)
         guard keptCount.load(ordering: .acquiring) > 0 else { return [] }
         return state.withLock { state in
             var names: [IRI] = []
@@ -339,6 +508,7 @@ public final class MemoryGraphs: Sendable {
 
     /// Whether `graph` has a quad in `view`.
     func contains(graph: IRI, in view: View) -> Bool {
+        catchUp(to: view.version)
         guard keptCount.load(ordering: .acquiring) > 0 else { return false }
         return state.withLock { state in
             guard let id = state.existingID(for: .iri(graph)) else { return false }
@@ -348,6 +518,7 @@ public final class MemoryGraphs: Sendable {
 
     /// Whether `view` sees any quad (false lets SQL joins run alone).
     func isEmpty(in view: View) -> Bool {
+        catchUp(to: view.version)
         guard keptCount.load(ordering: .acquiring) > 0 else { return true }
         return state.withLock { state in
             if state.version == view.version { return state.liveCount == 0 }
@@ -358,7 +529,8 @@ public final class MemoryGraphs: Sendable {
 
     /// How many quads `view` sees.
     func count(in view: View) -> Int {
-        state.withLock { state in
+        catchUp(to: view.version)
+        return state.withLock { state in
             if state.version == view.version { return state.liveCount }
             return state.entries.reduce(0) { $0 + ($1.isVisible(at: view.version) ? 1 : 0) }
         }

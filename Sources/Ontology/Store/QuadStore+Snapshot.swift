@@ -155,9 +155,9 @@ extension QuadStore {
             case .defaultGraph: return 0
             case .named(let name):
                 guard case .iri(let iri) = name else { return 0 }
-                return memory.graphs.estimatedCount(subject: subject, predicate: predicate, object: object, graph: iri)
+                return memory.graphs.estimatedCount(subject: subject, predicate: predicate, object: object, graph: iri, in: memory)
             case .allNamed, .all:
-                return memory.graphs.estimatedCount(subject: subject, predicate: predicate, object: object, graph: nil)
+                return memory.graphs.estimatedCount(subject: subject, predicate: predicate, object: object, graph: nil, in: memory)
             }
         }
 

@@ -73,7 +73,15 @@ extension QuadStore {
         /// Not durable by itself: the caller stores what the graph is built from in the same
         /// transaction (a record) and builds the graph again after the store is reopened.
         public func replaceInMemory(graph: IRI, with triples: [Triple]) throws {
-            try replaceInMemory(writer.memoryGraphs.prepare(graph: graph, triples: triples))
+            try replaceInMemory(graph: graph, building: { triples })
+        }
+
+        /// Like ``replaceInMemory(graph:with:)``, with the triples built by `triples` when the
+        /// graphs are next read (``MemoryGraphs/Change/build(graph:triples:)``), off the writer
+        /// and the request. `triples` must depend only on what it captured.
+        public func replaceInMemory(graph: IRI, building triples: @escaping @Sendable () -> [Triple]) throws {
+            try checkActive()
+            memoryChanges.append(.build(graph: graph, triples: triples))
         }
 
         /// Like ``replaceInMemory(graph:with:)``, with the graph prepared beforehand, off the

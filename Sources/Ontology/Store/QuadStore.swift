@@ -146,6 +146,18 @@ public final class QuadStore: Sendable {
         }
     }
 
+    /// Indexes the in-memory graphs' pending commits when nothing has committed for `quiet`
+    /// (``MemoryGraphs/catchUpIfQuiet(for:)``), on a reader thread; returns how many it indexed.
+    /// For the owner's idle time, so that the next reader finds the index current.
+    public func indexMemoryGraphsIfQuiet(for quiet: Duration) async -> Int {
+        guard memoryGraphs.pendingCommitCount > 0, !isClosed.load(ordering: .relaxed) else { return 0 }
+        return await withCheckedContinuation { continuation in
+            readerThreads.submit { [memoryGraphs] in
+                continuation.resume(returning: memoryGraphs.catchUpIfQuiet(for: quiet))
+            }
+        }
+    }
+
     // MARK: Writing
 
     /// Runs `body` in one write transaction: it commits when `body` returns and rolls back,

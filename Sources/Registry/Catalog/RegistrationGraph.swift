@@ -3,6 +3,17 @@ import Ontology
 /// The named graph of a registration: the manifest mapped to RDF (``ManifestGraph``), or for an
 /// RDF registration the client's own triples plus the instance's live state.
 enum RegistrationGraph {
+    /// What builds the graph when the store indexes it (``MemoryGraphs/Change/build(graph:triples:)``):
+    /// a manifest is mapped then; an RDF document is parsed now, so that a broken one fails here.
+    static func builder(of registration: Registration) throws -> @Sendable () -> [Triple] {
+        guard registration.source == .rdf, registration.document != nil, registration.instanceNode != nil else {
+            let (manifest, id, health) = (registration.manifest, registration.id, registration.health)
+            return { ManifestGraph(manifest: manifest, registrationID: id).triples(health: health) }
+        }
+        let triples = try triples(of: registration)
+        return { triples }
+    }
+
     static func triples(of registration: Registration) throws -> [Triple] {
         guard registration.source == .rdf, let document = registration.document, let instanceText = registration.instanceNode else {
             return ManifestGraph(manifest: registration.manifest, registrationID: registration.id).triples(health: registration.health)

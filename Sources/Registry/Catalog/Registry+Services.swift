@@ -72,7 +72,8 @@ extension Registry {
             template.document = prepared.document
             template.instanceNode = prepared.instanceNode
         }
-        let graph = store.memoryGraphs.prepare(graph: IRI(template.graphIRI), triples: try RegistrationGraph.triples(of: template))
+        let graph = IRI(template.graphIRI)
+        let buildGraph = try RegistrationGraph.builder(of: template)
         let manifestJSON = try Self.encode(manifest)
         let prepared = template
         return try await write { transaction, state, pending in
@@ -89,7 +90,7 @@ extension Registry {
             registration.leaseExpires = prepared.manifest.instance.ttlMilliseconds.map { pending.time + $0 }
             registration.created = existing?.created ?? pending.time
             registration.updated = pending.time
-            try transaction.replaceInMemory(graph)
+            try transaction.replaceInMemory(graph: graph, building: buildGraph)
             registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
                                                name: registration.name.value, version: registration.manifest.version,
                                                health: registration.health)
@@ -150,7 +151,7 @@ extension Registry {
             registration.healthNote = note
             registration.updated = pending.time
             if changed {
-                try transaction.replaceInMemory(graph: IRI(registration.graphIRI), with: try RegistrationGraph.triples(of: registration))
+                try transaction.replaceInMemory(graph: IRI(registration.graphIRI), building: try RegistrationGraph.builder(of: registration))
             }
             registration.index = pending.event(.healthChanged, id: id, name: registration.name.value,
                                                version: registration.manifest.version, health: status)

@@ -37,6 +37,9 @@ struct RegistryMaintenance: Service {
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }
+            // Registrations' graphs are indexed when read; a pause in writes is the time to do
+            // it before a reader has to wait.
+            await store.indexMemoryGraphsIfQuiet(for: .milliseconds(200))
             if ticks % 4 == 0 {
                 let counts = registry.counts
                 services.record(counts.services)
