@@ -22,7 +22,13 @@ extension QuadStore {
         /// The most read-only connections open at once; a `read` waits when all are busy.
         public var maximumReaderCount: Int = 4
         /// The writer's page cache, in MiB (SQLite's default is 2 MiB).
-        public var writerCacheMiB: Int = 64
+        ///
+        /// Small on purpose: every COMMIT walks the cache's hash table (SQLite's
+        /// `pcache1TruncateUnsafe`, from `pager_end_transaction`), so its cost grows with the
+        /// cache. With 64 MiB that walk was 5% of the daemon's CPU under a stream of
+        /// registrations (10% of a commit-heavy Python loop on the same libsqlite3); with 8 MiB,
+        /// 1%. Readers and bulk loads have their own caches.
+        public var writerCacheMiB: Int = 8
         /// Each reader's page cache, in MiB.
         public var readerCacheMiB: Int = 16
         /// The page cache during a bulk load, in MiB: large enough that the B-trees being built
