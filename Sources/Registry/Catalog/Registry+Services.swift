@@ -74,7 +74,7 @@ extension Registry {
         }
         let graph = IRI(template.graphIRI)
         let buildGraph = try RegistrationGraph.builder(of: template)
-        let manifestJSON = try Self.encode(manifest)
+        let manifestJSON = manifest.compactJSON
         let prepared = template
         return try await write { transaction, state, pending in
             let existing = state.registrations[id]
