@@ -57,11 +57,23 @@ struct JSONObjectReader {
         return Int(number)
     }
 
-    func array(_ key: String, limit: Int = 10_000) throws -> [(path: String, value: JSONValue)] {
+    /// An array field's elements; each element's path is written only when asked for (an error,
+    /// or a nested object's reader), not for every string of every list.
+    func array(_ key: String, limit: Int = 10_000) throws -> [Item] {
         guard let value = value(key) else { return [] }
         guard case .array(let items) = value else { throw invalid(key, "expected an array, found \(value.typeName)") }
         guard items.count <= limit else { throw invalid(key, "more than \(limit) entries") }
-        return items.enumerated().map { ("\(at(key))[\($0.offset)]", $0.element) }
+        let arrayPath = at(key)
+        return items.enumerated().map { Item(value: $0.element, arrayPath: arrayPath, index: $0.offset) }
+    }
+
+    /// An element of an array field.
+    struct Item {
+        let value: JSONValue
+        let arrayPath: String
+        let index: Int
+
+        var path: String { "\(arrayPath)[\(index)]" }
     }
 
     func strings(_ key: String) throws -> [String] {

@@ -12,9 +12,7 @@ public enum ManifestDecoder {
 
     /// Decodes a manifest from a parsed JSON value.
     public static func decode(_ json: JSONValue) throws -> Manifest {
-        let root = try JSONObjectReader(json, path: "", allowed: [
-            "name", "version", "label", "description", "category", "types", "introspect", "instance", "devices", "objects",
-        ])
+        let root = try JSONObjectReader(json, path: "", allowed: Fields.manifest)
         var manifest = Manifest(name: try root.name("name"), version: try version(root))
         manifest.label = try root.string("label")
         manifest.description = try root.string("description")
@@ -59,7 +57,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeInstance(_ json: JSONValue, path: String) throws -> InstanceSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: ["id", "tier", "host", "weight", "ttl", "health", "check"])
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.instance)
         var instance = InstanceSpec()
         if let id = try reader.string("id") {
             guard ManifestRules.isIdentifier(id) else {
@@ -90,7 +88,7 @@ public enum ManifestDecoder {
             instance.health = value
         }
         if let check = reader.value("check") {
-            let checkReader = try JSONObjectReader(check, path: reader.at("check"), allowed: ["http", "interval", "timeout"])
+            let checkReader = try JSONObjectReader(check, path: reader.at("check"), allowed: Fields.check)
             var spec = HealthCheckSpec(url: try url(checkReader, "http", schemes: ["http", "https"]))
             if let interval = checkReader.value("interval") {
                 spec.intervalMilliseconds = try ManifestRules.ttl(interval, path: checkReader.at("interval"))
@@ -106,7 +104,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeDevice(_ json: JSONValue, path: String) throws -> DeviceSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: ["id", "types", "label", "location", "observes"])
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.device)
         let id = try reader.requiredString("id")
         let iri: String
         if let expanded = ManifestPrefixes.expand(id) {
@@ -121,9 +119,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeObject(_ json: JSONValue, path: String, devices: Set<String>) throws -> ObjectSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: [
-            "name", "label", "description", "types", "devices", "methods", "channels",
-        ])
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.object)
         var object = ObjectSpec(name: try reader.name("name"))
         object.label = try reader.string("label")
         object.description = try reader.string("description")
@@ -170,9 +166,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeMethod(_ json: JSONValue, path: String) throws -> MethodSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: [
-            "name", "label", "description", "category", "inputs", "outputs", "preconditions", "results", "sla", "endpoints",
-        ])
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.method)
         var method = MethodSpec(name: try memberName(reader))
         method.label = try reader.string("label")
         method.description = try reader.string("description")
@@ -182,7 +176,7 @@ public enum ManifestDecoder {
         method.preconditions = try reader.strings("preconditions")
         method.results = try reader.strings("results")
         if let sla = reader.value("sla") {
-            let slaReader = try JSONObjectReader(sla, path: reader.at("sla"), allowed: ["maxLatencyMs", "availability", "maxRequestsPerSecond"])
+            let slaReader = try JSONObjectReader(sla, path: reader.at("sla"), allowed: Fields.sla)
             method.sla = SLASpec(maxLatencyMs: try slaReader.number("maxLatencyMs"), availability: try slaReader.number("availability"),
                                  maxRequestsPerSecond: try slaReader.number("maxRequestsPerSecond"))
             if let availability = method.sla?.availability, !(0...1).contains(availability) {
@@ -196,7 +190,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeChannel(_ json: JSONValue, path: String) throws -> ChannelSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: ["name", "label", "description", "schema", "observes", "endpoints"])
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.channel)
         var channel = ChannelSpec(name: try memberName(reader))
         channel.label = try reader.string("label")
         channel.description = try reader.string("description")
@@ -207,7 +201,7 @@ public enum ManifestDecoder {
     }
 
     static func decodeParameter(_ json: JSONValue, path: String) throws -> ParameterSpec {
-        let reader = try JSONObjectReader(json, path: path, allowed: ["name", "type", "description"])
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.parameter)
         return ParameterSpec(name: try reader.requiredString("name"), type: try reader.iri("type"), description: try reader.string("description"))
     }
 
@@ -220,7 +214,7 @@ public enum ManifestDecoder {
         }
         switch proto {
         case .rest:
-            let reader = try JSONObjectReader(json, path: path, allowed: ["protocol", "url", "method", "contentType"])
+            let reader = try JSONObjectReader(json, path: path, allowed: Fields.rest)
             var endpoint = EndpointSpec(protocol: .rest, address: try url(reader, "url", schemes: ["http", "https"]))
             let method = try reader.string("method") ?? "GET"
             guard ManifestRules.httpMethods.contains(method) else {
@@ -230,12 +224,12 @@ public enum ManifestDecoder {
             endpoint.contentType = try reader.string("contentType")
             return endpoint
         case .coap:
-            let reader = try JSONObjectReader(json, path: path, allowed: ["protocol", "uri", "contentType"])
+            let reader = try JSONObjectReader(json, path: path, allowed: Fields.coap)
             var endpoint = EndpointSpec(protocol: .coap, address: try url(reader, "uri", schemes: ["coap", "coaps", "coap+tcp", "coaps+tcp"]))
             endpoint.contentType = try reader.string("contentType")
             return endpoint
         case .mqtt:
-            let reader = try JSONObjectReader(json, path: path, allowed: ["protocol", "broker", "topic", "contentType"])
+            let reader = try JSONObjectReader(json, path: path, allowed: Fields.mqtt)
             var endpoint = EndpointSpec(protocol: .mqtt, address: try url(reader, "broker", schemes: ["mqtt", "mqtts", "ws", "wss", "tcp", "ssl"]))
             let topic = try reader.requiredString("topic")
             guard !topic.isEmpty, !topic.contains("\0") else { throw reader.invalid("topic", "an MQTT topic cannot be empty") }
@@ -243,7 +237,7 @@ public enum ManifestDecoder {
             endpoint.contentType = try reader.string("contentType")
             return endpoint
         case .amqp:
-            let reader = try JSONObjectReader(json, path: path, allowed: ["protocol", "broker", "exchange", "routingKey", "queue", "contentType"])
+            let reader = try JSONObjectReader(json, path: path, allowed: Fields.amqp)
             var endpoint = EndpointSpec(protocol: .amqp, address: try url(reader, "broker", schemes: ["amqp", "amqps"]))
             endpoint.exchange = try reader.string("exchange")
             endpoint.routingKey = try reader.string("routingKey")
@@ -337,5 +331,25 @@ enum ManifestRules {
             object.methods = [introspect]
             manifest.objects.insert(object, at: 0)
         }
+    }
+}
+
+extension ManifestDecoder {
+    /// The fields each object may have, built once (a set literal at the call was rebuilt on
+    /// every object of every request).
+    enum Fields {
+        static let manifest: Set<String> = ["name", "version", "label", "description", "category", "types", "introspect", "instance", "devices", "objects"]
+        static let instance: Set<String> = ["id", "tier", "host", "weight", "ttl", "health", "check"]
+        static let check: Set<String> = ["http", "interval", "timeout"]
+        static let device: Set<String> = ["id", "types", "label", "location", "observes"]
+        static let object: Set<String> = ["name", "label", "description", "types", "devices", "methods", "channels"]
+        static let method: Set<String> = ["name", "label", "description", "category", "inputs", "outputs", "preconditions", "results", "sla", "endpoints"]
+        static let sla: Set<String> = ["maxLatencyMs", "availability", "maxRequestsPerSecond"]
+        static let channel: Set<String> = ["name", "label", "description", "schema", "observes", "endpoints"]
+        static let parameter: Set<String> = ["name", "type", "description"]
+        static let rest: Set<String> = ["protocol", "url", "method", "contentType"]
+        static let coap: Set<String> = ["protocol", "uri", "contentType"]
+        static let mqtt: Set<String> = ["protocol", "broker", "topic", "contentType"]
+        static let amqp: Set<String> = ["protocol", "broker", "exchange", "routingKey", "queue", "contentType"]
     }
 }
