@@ -6,41 +6,41 @@
 /// (`bench/README.md`). A type that writes itself here gives its members in sorted key order
 /// (UTF-8 byte order), skips nil optionals and writes empty arrays, so that the text is the
 /// same as the encoder's; `ManifestJSONTextTests` checks that.
-struct JSONTextWriter {
-    private(set) var bytes: [UInt8] = []
+public struct JSONTextWriter {
+    public private(set) var bytes: [UInt8] = []
     /// Whether the next member or element needs a comma before it.
     private var needsComma = false
 
-    init(capacity: Int = 2048) {
+    public init(capacity: Int = 2048) {
         bytes.reserveCapacity(capacity)
     }
 
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    public var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    mutating func beginObject() {
+    public mutating func beginObject() {
         separate()
         bytes.append(UInt8(ascii: "{"))
         needsComma = false
     }
 
-    mutating func endObject() {
+    public mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
         needsComma = true
     }
 
-    mutating func beginArray() {
+    public mutating func beginArray() {
         separate()
         bytes.append(UInt8(ascii: "["))
         needsComma = false
     }
 
-    mutating func endArray() {
+    public mutating func endArray() {
         bytes.append(UInt8(ascii: "]"))
         needsComma = true
     }
 
     /// A member's key; its value follows.
-    mutating func key(_ name: StaticString) {
+    public mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { bytes.append(contentsOf: $0) }
@@ -49,62 +49,66 @@ struct JSONTextWriter {
         needsComma = false
     }
 
-    mutating func string(_ value: String) {
+    public mutating func string(_ value: String) {
         separate()
         CompactJSONEncoder.writeQuoted(value, to: &bytes)
         needsComma = true
     }
 
-    mutating func integer<T: BinaryInteger>(_ value: T) {
+    public mutating func integer<T: BinaryInteger>(_ value: T) {
         raw(String(value))
     }
 
-    mutating func number(_ value: Double) {
+    public mutating func number(_ value: Double) {
         raw(CompactJSONEncoder.numberText(value))
     }
 
-    mutating func value<T: CompactJSONWritable>(_ value: T) {
+    public mutating func null() {
+        raw("null")
+    }
+
+    public mutating func value<T: CompactJSONWritable>(_ value: T) {
         value.write(to: &self)
     }
 
     // MARK: Members
 
-    mutating func member(_ name: StaticString, _ value: String) {
+    public mutating func member(_ name: StaticString, _ value: String) {
         key(name)
         string(value)
     }
 
-    mutating func member(_ name: StaticString, _ value: String?) {
+    public mutating func member(_ name: StaticString, _ value: String?) {
         guard let value else { return }
         member(name, value)
     }
 
-    mutating func member(_ name: StaticString, _ values: [String]) {
+    public mutating func member(_ name: StaticString, _ values: [String]) {
         key(name)
         beginArray()
         for value in values { string(value) }
         endArray()
     }
 
-    mutating func member<T: BinaryInteger>(_ name: StaticString, _ value: T?) {
+    public mutating func member<T: BinaryInteger>(_ name: StaticString, _ value: T?) {
         guard let value else { return }
         key(name)
         integer(value)
     }
 
-    mutating func member(_ name: StaticString, _ value: Double?) {
+    public mutating func member(_ name: StaticString, _ value: Double?) {
         guard let value else { return }
         key(name)
         number(value)
     }
 
-    mutating func member<T: CompactJSONWritable>(_ name: StaticString, _ value: T?) {
+    public mutating func member<T: CompactJSONWritable>(_ name: StaticString, _ value: T?) {
         guard let value else { return }
         key(name)
         value.write(to: &self)
     }
 
-    mutating func member<T: CompactJSONWritable>(_ name: StaticString, _ values: [T]) {
+    public mutating func member<T: CompactJSONWritable>(_ name: StaticString, _ values: [T]) {
         key(name)
         beginArray()
         for value in values { value.write(to: &self) }
@@ -124,13 +128,13 @@ struct JSONTextWriter {
 
 /// A type that writes its own compact JSON (``JSONTextWriter``), the same text as
 /// ``CompactJSONEncoder`` gives for its `Encodable` form.
-protocol CompactJSONWritable {
+public protocol CompactJSONWritable {
     func write(to writer: inout JSONTextWriter)
 }
 
 extension CompactJSONWritable {
     /// The compact JSON text.
-    var compactJSON: String {
+    public var compactJSON: String {
         var writer = JSONTextWriter()
         write(to: &writer)
         return writer.text

@@ -2,7 +2,7 @@
 // members in sorted key order, nil optionals left out and empty arrays written.
 
 extension Manifest: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("category", category)
         writer.member("description", description)
@@ -19,7 +19,7 @@ extension Manifest: CompactJSONWritable {
 }
 
 extension InstanceSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("check", check)
         writer.member("health", health.rawValue)
@@ -33,7 +33,7 @@ extension InstanceSpec: CompactJSONWritable {
 }
 
 extension HealthCheckSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("intervalMilliseconds", intervalMilliseconds)
         writer.member("timeoutMilliseconds", timeoutMilliseconds)
@@ -43,7 +43,7 @@ extension HealthCheckSpec: CompactJSONWritable {
 }
 
 extension DeviceSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("id", id)
         writer.member("iri", iri)
@@ -56,7 +56,7 @@ extension DeviceSpec: CompactJSONWritable {
 }
 
 extension ObjectSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("channels", channels)
         writer.member("description", description)
@@ -70,7 +70,7 @@ extension ObjectSpec: CompactJSONWritable {
 }
 
 extension MethodSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("category", category)
         writer.member("description", description)
@@ -87,7 +87,7 @@ extension MethodSpec: CompactJSONWritable {
 }
 
 extension ChannelSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("description", description)
         writer.member("endpoints", endpoints)
@@ -100,7 +100,7 @@ extension ChannelSpec: CompactJSONWritable {
 }
 
 extension ParameterSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("description", description)
         writer.member("name", name)
@@ -110,7 +110,7 @@ extension ParameterSpec: CompactJSONWritable {
 }
 
 extension SLASpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("availability", availability)
         writer.member("maxLatencyMs", maxLatencyMs)
@@ -120,7 +120,7 @@ extension SLASpec: CompactJSONWritable {
 }
 
 extension EndpointSpec: CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter) {
+    public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("address", address)
         writer.member("contentType", contentType)

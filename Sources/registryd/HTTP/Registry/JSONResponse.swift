@@ -14,6 +14,18 @@ enum JSONResponse {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// Like ``make(_:status:index:)`` for a value that writes its own JSON (the same text).
+    static func make<T: CompactJSONWritable>(writing value: T, status: HTTPResponse.Status = .ok, index: Int64? = nil) -> Response {
+        var writer = JSONTextWriter(capacity: 1024)
+        value.write(to: &writer)
+        var data = writer.bytes
+        data.append(UInt8(ascii: "\n"))
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        if let index { headers[.registryIndex] = String(index) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     /// Milliseconds since 1970 as RFC 3339 UTC with milliseconds (`2026-11-23T08:41:02.449Z`).
     /// Formatted by hand: a Foundation date formatter per call cost 7% of a registration.
     static func time(_ milliseconds: Int64) -> String {

@@ -47,7 +47,7 @@ struct ServicesController {
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: "urn:registryd:upload")
         let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: authorization(principal, request, .create))
-        return try JSONResponse.make(RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
+        return JSONResponse.make(writing: RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
     }
 
     private func replace(_ request: Request, _ context: RegistrydContext) async throws -> Response {
@@ -58,7 +58,7 @@ struct ServicesController {
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: "urn:registryd:upload")
         let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: authorization(principal, request, .create))
-        return try JSONResponse.make(RegistrationView(registration), index: registration.index)
+        return JSONResponse.make(writing: RegistrationView(registration), index: registration.index)
     }
 
     private func pull(_ request: Request, _ context: RegistrydContext) async throws -> Response {
