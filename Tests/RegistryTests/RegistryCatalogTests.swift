@@ -264,6 +264,26 @@ struct RegistryCatalogTests {
         #expect(resolution.endpoints.isEmpty)
     }
 
+    @Test func countsAndHealthChecksFollowReplacementsRemovalsAndRestarts() async throws {
+        let fixture = try RegistryFixture()
+        var checked = try Manifests.service("snac.asu.edu/Weather", id: "a")
+        checked.instance.check = HealthCheckSpec(url: "http://127.0.0.1:9/health")
+        try await Self.register(fixture, checked)
+        try await Self.register(fixture, try Manifests.service("snac.asu.edu/Weather", id: "b"))
+        try await Self.register(fixture, try Manifests.service("snac.asu.edu/Radar", id: "c"))
+        #expect(fixture.registry.counts.services == 2 && fixture.registry.counts.instances == 3)
+        #expect(fixture.registry.healthChecks().map(\.id) == ["a"])
+        // "a" becomes another service without a check; "c" goes: Radar has no instance left.
+        try await Self.register(fixture, try Manifests.service("snac.asu.edu/Calendar", id: "a"))
+        try await fixture.registry.deregister(id: "c")
+        #expect(fixture.registry.counts.services == 2 && fixture.registry.counts.instances == 2)
+        #expect(fixture.registry.healthChecks().isEmpty)
+        try await Self.register(fixture, checked)
+        try fixture.reopen()
+        #expect(fixture.registry.counts.services == 1 && fixture.registry.counts.instances == 2)
+        #expect(fixture.registry.healthChecks().map(\.id) == ["a"])
+    }
+
     // MARK: Pins
 
     @Test func pinIsCompareAndSwap() async throws {

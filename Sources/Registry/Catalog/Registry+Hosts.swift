@@ -131,7 +131,7 @@ extension Registry {
     /// Counts for metrics.
     public var counts: (services: Int, instances: Int, hosts: Int) {
         state.withLock { state in
-            (Set(state.registrations.values.map(\.name)).count, state.registrations.count, state.hosts.count)
+            (state.serviceCounts.count, state.registrations.count, state.hosts.count)
         }
     }
 }

@@ -269,8 +269,10 @@ extension Registry {
     /// The health checks of current registrations, for the daemon's checker.
     public func healthChecks() -> [(id: String, check: HealthCheckSpec, health: HealthStatus)] {
         state.withLock { state in
-            state.registrations.values.compactMap { registration in
-                registration.manifest.instance.check.map { (registration.id, $0, registration.health) }
+            state.checked.compactMap { id in
+                state.registrations[id].flatMap { registration in
+                    registration.manifest.instance.check.map { (registration.id, $0, registration.health) }
+                }
             }.sorted { $0.id < $1.id }
         }
     }

@@ -37,9 +37,29 @@ public final class Registry: Sendable {
         var hostSeen: [String: Int64] = [:]
         var pins: [ServiceName: NamePin] = [:]
         var names = NameIndex()
+        /// Registrations per service name: how many services there are, without a pass over
+        /// every registration (the gauges are read every few seconds).
+        var serviceCounts: [ServiceName: Int] = [:]
+        /// The ids of registrations with a health check.
+        var checked: Set<String> = []
         var index: Int64 = 0
         /// Recent events, oldest first.
         var events: [RegistryEvent] = []
+
+        /// Stores, replaces or (with nil) removes a registration, keeping the indexes over them.
+        mutating func put(_ registration: Registration?, id: String) {
+            if let old = registrations[id] {
+                names.remove(old)
+                let remaining = serviceCounts[old.name, default: 1] - 1
+                serviceCounts[old.name] = remaining > 0 ? remaining : nil
+                checked.remove(id)
+            }
+            registrations[id] = registration
+            guard let registration else { return }
+            names.add(registration)
+            serviceCounts[registration.name, default: 0] += 1
+            if registration.manifest.instance.check != nil { checked.insert(id) }
+        }
     }
 
     /// Opens the registry on `store`, loading what it holds.
@@ -54,8 +74,7 @@ public final class Registry: Sendable {
         try store.read { snapshot in
             for record in try snapshot.records(in: Self.serviceCollection) {
                 let registration = try decoder.decode(Registration.self, from: Data(record.value.utf8))
-                loaded.registrations[registration.id] = registration
-                loaded.names.add(registration)
+                loaded.put(registration, id: registration.id)
                 if let ttl = registration.manifest.instance.ttlMilliseconds {
                     loaded.leases[registration.id] = max(registration.leaseExpires ?? 0, start + ttl)
                 }
@@ -160,9 +179,7 @@ public final class Registry: Sendable {
 
         func apply(to state: inout State, retention: Int) {
             for (id, registration) in registrations {
-                if let old = state.registrations[id] { state.names.remove(old) }
-                state.registrations[id] = registration
-                if let registration { state.names.add(registration) }
+                state.put(registration, id: id)
             }
             for (id, lease) in leases { state.leases[id] = lease }
             for (id, host) in hosts {
