@@ -254,6 +254,47 @@ func writeFile(_ path: String, _ bytes: [UInt8]) {
     }
 }
 
+/// Records written by a store of the earlier layout (a WITHOUT ROWID `record` table) are all
+/// there after the store is opened by this version, in the rowid layout.
+@Test func recordsOfTheEarlierLayoutAreMovedOnOpen() throws {
+    let directory = try TemporaryDirectory()
+    let path = directory.path + "/data"
+    var store = try QuadStore(directory: path)
+    try store.write { transaction in
+        for index in 0..<50 { try transaction.putRecord(String(repeating: "v\(index) ", count: 300), in: "services", key: "k\(index)") }
+        try transaction.putRecord("t", in: "tokens", key: "k0")
+    }
+    store.close()
+    do {
+        // Back to the earlier layout, as a store made by the previous version has it.
+        let connection = try SQLiteConnection(path: path + "/store.sqlite", readOnly: false)
+        try connection.execute("""
+            BEGIN;
+            CREATE TABLE old_record(collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
+                                    PRIMARY KEY (collection, key)) WITHOUT ROWID;
+            INSERT INTO old_record SELECT collection, key, value FROM record;
+            DROP TABLE record;
+            ALTER TABLE old_record RENAME TO record;
+            COMMIT;
+            """)
+        #expect(try connection.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'record'").contains("WITHOUT ROWID"))
+        connection.close()
+    }
+    store = try QuadStore(directory: path)
+    defer { store.close() }
+    try store.read { snapshot throws in
+        let records = try snapshot.records(in: "services")
+        #expect(records.count == 50)
+        #expect(try snapshot.record(in: "services", key: "k7") == String(repeating: "v7 ", count: 300))
+        #expect(try snapshot.record(in: "tokens", key: "k0") == "t")
+    }
+    try store.write { try $0.putRecord("replaced", in: "services", key: "k7") }
+    #expect(try store.read { try $0.record(in: "services", key: "k7") } == "replaced")
+    #expect(try store.read { try $0.records(in: "services").count } == 50)
+    let definition = try store.read { snapshot in try snapshot.connection.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'record'") }
+    #expect(!definition.contains("WITHOUT ROWID") && definition.contains("UNIQUE"))
+}
+
 /// Runs `body` with a store in a fresh temporary directory.
 func withTemporaryStore<T>(_ body: (QuadStore) throws -> T) throws -> T {
     let directory = try TemporaryDirectory()
