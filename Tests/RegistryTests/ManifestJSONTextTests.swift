@@ -56,4 +56,22 @@ import Testing
             #expect(try JSONDecoder().decode(Manifest.self, from: Data(text.utf8)) == manifest)
         }
     }
+
+    @Test func recordHeadersAndEventsWriteWhatTheirCodableFormsEncode() throws {
+        var header = Registration.Header(id: "a-1", source: .rdf, document: "<s> <p> \"o\" .\n", instanceNode: "<urn:i>", pullURL: nil,
+                                         health: .broken, healthNote: "timed out", leaseExpires: 1_795_000_000_000,
+                                         created: 1, updated: 2, index: 3, owner: "token-1")
+        #expect(header.compactJSON == (try CompactJSONEncoder.encode(header)))
+        header = Registration.Header(id: "b", source: .manifest, document: nil, instanceNode: nil, pullURL: "http://h/introspect",
+                                     health: .ok, healthNote: nil, leaseExpires: nil, created: 0, updated: 0, index: 0, owner: nil)
+        #expect(header.compactJSON == (try CompactJSONEncoder.encode(header)))
+        let events = [
+            RegistryEvent(index: 7, type: .serviceRegistered, id: "a-1", name: "x.example/A", version: "1.0.0", health: .degraded,
+                          generation: nil, time: 1_795_000_000_000),
+            RegistryEvent(index: 8, type: .nameRebound, id: nil, name: "x.example/A", version: nil, health: nil, generation: 4, time: 5),
+        ]
+        for event in events {
+            #expect(event.compactJSON == (try CompactJSONEncoder.encode(event)))
+        }
+    }
 }

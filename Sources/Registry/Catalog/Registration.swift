@@ -32,7 +32,7 @@ public struct Registration: Codable, Sendable, Hashable {
     public var graphIRI: String { ManifestGraph.graphIRI(registrationID: id) }
 
     /// Everything but the manifest, for ``record(manifestJSON:)``.
-    private struct Header: Encodable {
+    struct Header: Encodable {
         var id: String
         var source: Source
         var document: String?
@@ -50,12 +50,31 @@ public struct Registration: Codable, Sendable, Hashable {
     /// The stored JSON of this registration (what `Codable` decodes back), with the manifest's
     /// JSON encoded beforehand: the manifest is most of the record, and encoding it outside the
     /// store's single writer lets registrations encode in parallel.
-    func record(manifestJSON: String) throws -> String {
+    func record(manifestJSON: String) -> String {
         let header = Header(id: id, source: source, document: document, instanceNode: instanceNode, pullURL: pullURL,
                             health: health, healthNote: healthNote, leaseExpires: leaseExpires, created: created,
                             updated: updated, index: index, owner: owner)
-        let text = try Registry.encode(header)
+        let text = header.compactJSON
         return #"{"manifest":"# + manifestJSON + "," + text.dropFirst()
+    }
+}
+
+extension Registration.Header: CompactJSONWritable {
+    func write(to writer: inout JSONTextWriter) {
+        writer.beginObject()
+        writer.member("created", created)
+        writer.member("document", document)
+        writer.member("health", health.rawValue)
+        writer.member("healthNote", healthNote)
+        writer.member("id", id)
+        writer.member("index", index)
+        writer.member("instanceNode", instanceNode)
+        writer.member("leaseExpires", leaseExpires)
+        writer.member("owner", owner)
+        writer.member("pullURL", pullURL)
+        writer.member("source", source.rawValue)
+        writer.member("updated", updated)
+        writer.endObject()
     }
 }
 

@@ -94,7 +94,7 @@ extension Registry {
             registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
                                                name: registration.name.value, version: registration.manifest.version,
                                                health: registration.health)
-            try transaction.putRecord(try registration.record(manifestJSON: manifestJSON), in: Self.serviceCollection, key: id)
+            try transaction.putRecord(registration.record(manifestJSON: manifestJSON), in: Self.serviceCollection, key: id)
             pending.registrations[id] = registration
             pending.leases[id] = .some(registration.leaseExpires)
             return (registration, existing == nil)

@@ -211,7 +211,7 @@ public final class Registry: Sendable {
                 let result = try body(transaction, current, &pending)
                 guard !pending.events.isEmpty else { return result }
                 for event in pending.events {
-                    try transaction.appendJournal(try CompactJSONEncoder.encode(event), sequence: event.index)
+                    try transaction.appendJournal(event.compactJSON, sequence: event.index)
                 }
                 // Trim now and then, not on every write: the journal keeps 2x the retention at most.
                 let retention = Int64(self.eventRetention)

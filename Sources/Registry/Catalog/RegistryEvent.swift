@@ -38,3 +38,20 @@ public struct RegistryEvent: Codable, Sendable, Hashable {
     /// Milliseconds since 1970.
     public var time: Int64
 }
+
+/// Written directly for the change log (each write journals its events on the store's single
+/// writer); the text is the `Codable` form's (`ManifestJSONTextTests` checks).
+extension RegistryEvent: CompactJSONWritable {
+    public func write(to writer: inout JSONTextWriter) {
+        writer.beginObject()
+        writer.member("generation", generation)
+        writer.member("health", health?.rawValue)
+        writer.member("id", id)
+        writer.member("index", index)
+        writer.member("name", name)
+        writer.member("time", time)
+        writer.member("type", type.rawValue)
+        writer.member("version", version)
+        writer.endObject()
+    }
+}

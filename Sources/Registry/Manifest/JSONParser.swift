@@ -116,17 +116,24 @@ struct JSONParser {
         position += 1
         let start = position
         // Fast path: no escapes.
+        var bits: UInt8 = 0
         while position < bytes.count {
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
                 let end = position
-                let decoded = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
-                guard let text = decoded else { throw error("a string is not valid UTF-8") }
                 position += 1
+                // ASCII needs no validation, and `String(decoding:)` is specialized; the
+                // generic `String(validating:as:)` looked up type metadata on every call.
+                if bits < 0x80 {
+                    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                }
+                let decoded = bytes.withUnsafeBufferPointer { String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+                guard let text = decoded else { position = end; throw error("a string is not valid UTF-8") }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("a control character in a string must be escaped") }
+            bits |= byte
             position += 1
         }
         var buffer = Array(bytes[start..<position])

@@ -89,7 +89,7 @@ public enum ManifestDecoder {
         }
         if let check = reader.value("check") {
             let checkReader = try JSONObjectReader(check, path: reader.at("check"), allowed: Fields.check)
-            var spec = HealthCheckSpec(url: try url(checkReader, "http", schemes: ["http", "https"]))
+            var spec = HealthCheckSpec(url: try url(checkReader, "http", schemes: Schemes.rest))
             if let interval = checkReader.value("interval") {
                 spec.intervalMilliseconds = try ManifestRules.ttl(interval, path: checkReader.at("interval"))
                 guard spec.intervalMilliseconds >= 1000 else { throw checkReader.invalid("interval", "at least 1s") }
@@ -215,7 +215,7 @@ public enum ManifestDecoder {
         switch proto {
         case .rest:
             let reader = try JSONObjectReader(json, path: path, allowed: Fields.rest)
-            var endpoint = EndpointSpec(protocol: .rest, address: try url(reader, "url", schemes: ["http", "https"]))
+            var endpoint = EndpointSpec(protocol: .rest, address: try url(reader, "url", schemes: Schemes.rest))
             let method = try reader.string("method") ?? "GET"
             guard ManifestRules.httpMethods.contains(method) else {
                 throw reader.invalid("method", "`\(method)` is not an HTTP method (GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS)")
@@ -225,20 +225,20 @@ public enum ManifestDecoder {
             return endpoint
         case .coap:
             let reader = try JSONObjectReader(json, path: path, allowed: Fields.coap)
-            var endpoint = EndpointSpec(protocol: .coap, address: try url(reader, "uri", schemes: ["coap", "coaps", "coap+tcp", "coaps+tcp"]))
+            var endpoint = EndpointSpec(protocol: .coap, address: try url(reader, "uri", schemes: Schemes.coap))
             endpoint.contentType = try reader.string("contentType")
             return endpoint
         case .mqtt:
             let reader = try JSONObjectReader(json, path: path, allowed: Fields.mqtt)
-            var endpoint = EndpointSpec(protocol: .mqtt, address: try url(reader, "broker", schemes: ["mqtt", "mqtts", "ws", "wss", "tcp", "ssl"]))
+            var endpoint = EndpointSpec(protocol: .mqtt, address: try url(reader, "broker", schemes: Schemes.mqtt))
             let topic = try reader.requiredString("topic")
-            guard !topic.isEmpty, !topic.contains("\0") else { throw reader.invalid("topic", "an MQTT topic cannot be empty") }
+            guard !topic.isEmpty, !topic.utf8.contains(0) else { throw reader.invalid("topic", "an MQTT topic cannot be empty") }
             endpoint.topic = topic
             endpoint.contentType = try reader.string("contentType")
             return endpoint
         case .amqp:
             let reader = try JSONObjectReader(json, path: path, allowed: Fields.amqp)
-            var endpoint = EndpointSpec(protocol: .amqp, address: try url(reader, "broker", schemes: ["amqp", "amqps"]))
+            var endpoint = EndpointSpec(protocol: .amqp, address: try url(reader, "broker", schemes: Schemes.amqp))
             endpoint.exchange = try reader.string("exchange")
             endpoint.routingKey = try reader.string("routingKey")
             endpoint.queue = try reader.string("queue")
@@ -351,5 +351,15 @@ extension ManifestDecoder {
         static let coap: Set<String> = ["protocol", "uri", "contentType"]
         static let mqtt: Set<String> = ["protocol", "broker", "topic", "contentType"]
         static let amqp: Set<String> = ["protocol", "broker", "exchange", "routingKey", "queue", "contentType"]
+    }
+}
+
+extension ManifestDecoder {
+    /// The URL schemes each protocol's endpoint may use.
+    enum Schemes {
+        static let rest: Set<String> = ["http", "https"]
+        static let coap: Set<String> = ["coap", "coaps", "coap+tcp", "coaps+tcp"]
+        static let mqtt: Set<String> = ["mqtt", "mqtts", "ws", "wss", "tcp", "ssl"]
+        static let amqp: Set<String> = ["amqp", "amqps"]
     }
 }
