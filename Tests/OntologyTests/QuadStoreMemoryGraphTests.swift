@@ -188,11 +188,19 @@ struct QuadStoreMemoryGraphTests {
     @Test func pendingCommitsAreIndexedWhenWritesPause() throws {
         try withTemporaryStore { store throws in
             try store.write { try $0.replaceInMemory(graph: Self.graph, with: Self.triples("a", 4)) }
-            #expect(store.memoryGraphs.catchUpIfQuiet(for: .seconds(60)) == 0)
+            // Writes going on, no budget: nothing is indexed.
+            #expect(store.memoryGraphs.indexPending(quietFor: .seconds(60), budget: .zero, quietBudget: .seconds(60)) == 0)
             #expect(store.memoryGraphs.pendingCommitCount == 1)
             Thread.sleep(forTimeInterval: 0.05)
-            #expect(store.memoryGraphs.catchUpIfQuiet(for: .milliseconds(20)) == 1)
+            // Quiet: everything is.
+            #expect(store.memoryGraphs.indexPending(quietFor: .milliseconds(20), budget: .zero, quietBudget: .seconds(60)) == 1)
             #expect(store.memoryGraphs.pendingCommitCount == 0 && store.memoryGraphs.counts.live == 4)
+            // Writes going on, with a budget: small batches until it runs out or nothing is left.
+            for index in 0..<200 {
+                try store.write { try $0.replaceInMemory(graph: IRI("urn:registryd:registration:b\(index)"), with: Self.triples("b\(index)", 2)) }
+            }
+            #expect(store.memoryGraphs.indexPending(quietFor: .seconds(60), budget: .seconds(60), quietBudget: .zero) == 200)
+            #expect(store.memoryGraphs.pendingCommitCount == 0 && store.memoryGraphs.pendingChangeCount == 0)
         }
     }
 

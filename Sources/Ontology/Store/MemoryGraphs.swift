@@ -21,7 +21,8 @@ import Synchronization
 ///
 /// Indexing is deferred. A commit only appends its changes to a log; the index takes them in,
 /// in order and with the versions they committed at, when a snapshot first reads the graphs
-/// (``catchUp(to:)``), or when writes pause (``catchUpIfQuiet(for:)``). A change may even leave
+/// (``catchUp(to:)``), or in the background (``indexPending(quietFor:budget:quietBudget:)``): fully when writes
+/// pause, a little at a time while they go on. A change may even leave
 /// its triples to be built then (``Change/build(graph:triples:)``). So a registration's commit
 /// costs an append, and a burst of them is indexed once a reader needs it, in parallel, with a
 /// graph replaced several times in the meantime built once. A reader after a burst waits for
@@ -204,6 +205,8 @@ public final class MemoryGraphs: Sendable {
         /// Versions of open views, with how many views read each.
         var openViews: [UInt64: Int] = [:]
         var lastCommit = ContinuousClock.now
+        /// The changes of the pending commits.
+        var pendingChanges = 0
 
         var pendingCount: Int { pending.count - head }
     }
@@ -235,6 +238,7 @@ public final class MemoryGraphs: Sendable {
         log.withLock { log in
             log.version += 1
             log.pending.append(Commit(version: log.version, changes: changes))
+            log.pendingChanges += changes.count
             log.lastCommit = .now
         }
     }
@@ -254,30 +258,43 @@ public final class MemoryGraphs: Sendable {
         }
     }
 
-    /// Indexes what is pending when nothing has committed for `quiet`; returns how many commits
-    /// it indexed. Stops between batches as soon as a commit arrives: writes come first.
+    /// Indexes pending commits in the background: while writes go on, in small batches for
+    /// about `budget` of wall time; once nothing has committed for `quiet`, in batches on every
+    /// core for about `quietBudget`. So a steady stream of writes is indexed as it comes, while
+    /// a burst that saturates the machine is left mostly for its first reader or the pause after
+    /// it. Returns how many commits it indexed.
     @discardableResult
-    public func catchUpIfQuiet(for quiet: Duration) -> Int {
+    public func indexPending(quietFor quiet: Duration, budget: Duration, quietBudget: Duration) -> Int {
+        let start = ContinuousClock.now
         var indexed = 0
         while true {
             let (count, last, target) = log.withLock { ($0.pendingCount, $0.lastCommit, $0.version) }
-            guard count > 0, ContinuousClock.now - last >= quiet else { return indexed }
-            indexed += indexing.withLock { _ in indexBatch(upTo: target) }
+            let now = ContinuousClock.now
+            let isQuiet = now - last >= quiet
+            guard count > 0, now - start < (isQuiet ? quietBudget : budget) else { return indexed }
+            let limit = isQuiet ? Self.batchSize : Self.backgroundBatchSize
+            indexed += indexing.withLock { _ in indexBatch(upTo: target, changeLimit: limit) }
         }
     }
+
+    /// How many graph changes (replacements and drops) wait to be indexed.
+    public var pendingChangeCount: Int { log.withLock { $0.pendingChanges } }
 
     /// How many changes a batch collects (whole commits, at least one): bounds the prepared
     /// graphs held at once, and how long the index's lock is held.
     public static let batchSize = 2048
+    /// The batch of ``indexPending(quietFor:budget:quietBudget:)`` while writes go on: small, so that it
+    /// keeps to its budget.
+    static let backgroundBatchSize = 64
 
     /// Indexes the next pending commits, up to `target` and about ``batchSize`` changes; call with `indexing`
     /// held. Returns how many it indexed.
-    private func indexBatch(upTo target: UInt64) -> Int {
+    private func indexBatch(upTo target: UInt64, changeLimit: Int = MemoryGraphs.batchSize) -> Int {
         let (batch, viewVersions) = log.withLock { log -> ([Commit], [UInt64]) in
             var batch: [Commit] = []
             var position = log.head
             var changes = 0
-            while position < log.pending.count, changes < Self.batchSize, log.pending[position].version <= target {
+            while position < log.pending.count, changes < changeLimit, log.pending[position].version <= target {
                 batch.append(log.pending[position])
                 changes += log.pending[position].changes.count
                 position += 1
@@ -299,6 +316,7 @@ public final class MemoryGraphs: Sendable {
         }
         log.withLock { log in
             log.head += batch.count
+            log.pendingChanges -= batch.reduce(0) { $0 + $1.changes.count }
             if log.head == log.pending.count {
                 log.pending.removeAll(keepingCapacity: log.pending.count <= 4096)
                 log.head = 0

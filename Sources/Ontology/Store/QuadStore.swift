@@ -146,14 +146,14 @@ public final class QuadStore: Sendable {
         }
     }
 
-    /// Indexes the in-memory graphs' pending commits when nothing has committed for `quiet`
-    /// (``MemoryGraphs/catchUpIfQuiet(for:)``), on a reader thread; returns how many it indexed.
-    /// For the owner's idle time, so that the next reader finds the index current.
-    public func indexMemoryGraphsIfQuiet(for quiet: Duration) async -> Int {
+    /// Indexes the in-memory graphs' pending commits in the background
+    /// (``MemoryGraphs/indexPending(quietFor:budget:quietBudget:)``), on a reader thread; returns how many
+    /// it indexed. For the owner's periodic maintenance, so that readers rarely wait.
+    public func indexMemoryGraphs(quietFor quiet: Duration, budget: Duration, quietBudget: Duration) async -> Int {
         guard memoryGraphs.pendingCommitCount > 0, !isClosed.load(ordering: .relaxed) else { return 0 }
         return await withCheckedContinuation { continuation in
             readerThreads.submit { [memoryGraphs] in
-                continuation.resume(returning: memoryGraphs.catchUpIfQuiet(for: quiet))
+                continuation.resume(returning: memoryGraphs.indexPending(quietFor: quiet, budget: budget, quietBudget: quietBudget))
             }
         }
     }

@@ -23,6 +23,7 @@ struct RegistryMaintenance: Service {
         let changeIndex = Gauge(label: "registryd_change_index")
         let heapAllocated = Gauge(label: "registryd_heap_allocated_bytes")
         let heapResident = Gauge(label: "registryd_heap_resident_bytes")
+        let indexPending = Gauge(label: "registryd_graph_index_pending")
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -37,9 +38,11 @@ struct RegistryMaintenance: Service {
             } catch {
                 logger.error("maintenance failed", metadata: ["error": "\(error)"])
             }
-            // Registrations' graphs are indexed when read; a pause in writes is the time to do
-            // it before a reader has to wait.
-            await store.indexMemoryGraphsIfQuiet(for: .milliseconds(200))
+            // Registrations' graphs are indexed when first read. Here, so that readers rarely
+            // wait: a tenth of a tick's time while writes go on, on every core once they pause,
+            // a tick's time at most so that leases still expire on time.
+            _ = await store.indexMemoryGraphs(quietFor: .milliseconds(200), budget: interval / 10, quietBudget: interval)
+            indexPending.record(store.memoryGraphs.pendingChangeCount)
             if ticks % 4 == 0 {
                 let counts = registry.counts
                 services.record(counts.services)
