@@ -90,21 +90,24 @@ extension QuadStore {
     private func commitGroup(_ batch: [GroupedWrite]) throws {
         guard !isClosed.load(ordering: .relaxed) else { throw OntologyError(.storeClosed, "the store is closed") }
         let connection = writer.connection
-        try connection.execute("BEGIN IMMEDIATE")
+        // Prepared once and cached: `execute` parses its SQL on every call, and a group runs
+        // two of these per write.
+        func run(_ sql: String) throws { try connection.withStatement(sql) { try $0.run() } }
+        try run("BEGIN IMMEDIATE")
         let transaction = Transaction(writer: writer)
         do {
             for item in batch {
-                try connection.execute("SAVEPOINT grouped_write")
+                try run("SAVEPOINT grouped_write")
                 let saved = transaction.saveBookkeeping()
                 if item.execute(transaction) {
-                    try connection.execute("RELEASE grouped_write")
+                    try run("RELEASE grouped_write")
                 } else {
                     try connection.execute("ROLLBACK TO grouped_write; RELEASE grouped_write")
                     transaction.restoreBookkeeping(saved)
                 }
             }
             try transaction.prepareCommit()
-            try connection.execute("COMMIT")
+            try run("COMMIT")
             transaction.end()
             transaction.publishCommitted()
             let hooks = transaction.commitHooks
