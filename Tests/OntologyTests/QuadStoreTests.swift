@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -293,6 +294,28 @@ func writeFile(_ path: String, _ bytes: [UInt8]) {
     #expect(try store.read { try $0.records(in: "services").count } == 50)
     let definition = try store.read { snapshot in try snapshot.connection.scalarText("SELECT sql FROM sqlite_schema WHERE name = 'record'") }
     #expect(!definition.contains("WITHOUT ROWID") && definition.contains("UNIQUE"))
+}
+
+/// The WAL is still copied into the database file once it passes 1000 pages, with no
+/// checkpoint asked for: the writer's WAL hook replaces SQLite's automatic checkpoint, so the
+/// background one (``Checkpointer``) is the only one.
+@Test func walIsCheckpointedWithoutBeingAsked() throws {
+    let directory = try TemporaryDirectory()
+    let store = try QuadStore(directory: directory.path + "/data")
+    defer { store.close() }
+    func size(_ suffix: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: store.databasePath + suffix))?[.size] as? NSNumber)?.intValue ?? 0
+    }
+    let before = size("")
+    // About 6 MB in 30 commits: past the 1000-page threshold (4 MB of 4 KiB pages).
+    let value = String(repeating: "x", count: 200_000)
+    for index in 0..<30 {
+        try store.write { try $0.putRecord(value, in: "bulk", key: "k\(index)") }
+    }
+    let deadline = Date().addingTimeInterval(10)
+    while size("") < before + 2_000_000 && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    #expect(size("") >= before + 2_000_000, "the database file did not grow: the WAL was not checkpointed")
+    #expect(try store.read { try $0.records(in: "bulk").count } == 30)
 }
 
 /// Runs `body` with a store in a fresh temporary directory.

@@ -62,6 +62,8 @@ public final class QuadStore: Sendable {
     private let readerThreads: BlockingThreadPool
     private let writerKey = DispatchSpecificKey<Bool>()
     private let lock: DirectoryLock
+    /// Checkpoints the WAL beside the writer (see ``Checkpointer``).
+    private let checkpointer: Checkpointer
     let isClosed = Atomic<Bool>(false)
 
     /// Opens the store in `directory`, creating the directory and an empty store if needed.
@@ -77,6 +79,9 @@ public final class QuadStore: Sendable {
         let connection = try SQLiteConnection(path: databasePath, readOnly: false)
         try Self.configureWriter(connection, configuration)
         try StoreSchema.prepare(connection)
+        self.checkpointer = Checkpointer(path: databasePath, synchronous: configuration.durability == .powerLoss ? "FULL" : "NORMAL",
+                                         busyTimeoutMilliseconds: Int32(clamping: configuration.busyTimeoutMilliseconds))
+        checkpointer.install(on: connection)
         let cache = TermCache(capacity: configuration.termCacheCapacity)
         self.cache = cache
         self.memoryGraphs = MemoryGraphs()
@@ -103,11 +108,12 @@ public final class QuadStore: Sendable {
     public func close() {
         guard !isClosed.exchange(true, ordering: .sequentiallyConsistent) else { return }
         readerThreads.shutdown()
-        let body = { [writer, readers, lock] in
-            // Readers first, so that the writer is the last connection and its close can
-            // checkpoint the WAL into the database file and remove it. Then the directory is
-            // free for the next writer, in this process or another.
+        let body = { [writer, readers, lock, checkpointer] in
+            // Readers and the checkpointer first, so that the writer is the last connection
+            // and its close can checkpoint the WAL into the database file and remove it. Then
+            // the directory is free for the next writer, in this process or another.
             readers.close()
+            checkpointer.close()
             writer.connection.close()
             lock.release()
         }
@@ -208,9 +214,9 @@ public final class QuadStore: Sendable {
 
     /// Copies the WAL into the database file and truncates it, on the writer connection.
     ///
-    /// Checkpoints also run automatically after commits (every 1000 WAL pages, SQLite's
-    /// default), always on the writer. This one waits up to the busy timeout for readers that
-    /// still use old WAL frames, and leaves the WAL in place if they do not finish.
+    /// Checkpoints also run by themselves once the WAL passes 1000 pages, beside the writer on
+    /// a connection of their own (``Checkpointer``). This one waits up to the busy timeout for
+    /// readers that still use old WAL frames, and leaves the WAL in place if they do not finish.
     public func checkpoint() throws {
         if DispatchQueue.getSpecific(key: writerKey) == true {
             throw OntologyError(.storeMisuse, "a checkpoint cannot run inside a write")
