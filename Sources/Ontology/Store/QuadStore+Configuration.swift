@@ -19,6 +19,9 @@ extension QuadStore {
 
         /// What a committed write survives; by default a process crash (`synchronous=NORMAL`).
         public var durability: Durability = .processCrash
+
+        /// The `PRAGMA synchronous` value of `durability`, for every connection that writes.
+        var synchronous: String { durability == .powerLoss ? "FULL" : "NORMAL" }
         /// The most read-only connections open at once; a `read` waits when all are busy.
         public var maximumReaderCount: Int = 4
         /// The writer's page cache, in MiB (SQLite's default is 2 MiB).

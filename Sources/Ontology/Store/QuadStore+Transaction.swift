@@ -84,13 +84,6 @@ extension QuadStore {
             memoryChanges.append(.build(graph: graph, triples: triples))
         }
 
-        /// Like ``replaceInMemory(graph:with:)``, with the graph prepared beforehand, off the
-        /// writer (``MemoryGraphs/prepare(graph:triples:)``).
-        public func replaceInMemory(_ prepared: MemoryGraphs.PreparedGraph) throws {
-            try checkActive()
-            memoryChanges.append(prepared.count == 0 ? .drop(graph: prepared.name) : .replace(prepared))
-        }
-
         /// Drops a graph kept in memory when this transaction commits.
         public func dropInMemory(graph: IRI) throws {
             try checkActive()

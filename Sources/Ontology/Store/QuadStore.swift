@@ -79,7 +79,7 @@ public final class QuadStore: Sendable {
         let connection = try SQLiteConnection(path: databasePath, readOnly: false)
         try Self.configureWriter(connection, configuration)
         try StoreSchema.prepare(connection)
-        self.checkpointer = Checkpointer(path: databasePath, synchronous: configuration.durability == .powerLoss ? "FULL" : "NORMAL",
+        self.checkpointer = Checkpointer(path: databasePath, synchronous: configuration.synchronous,
                                          busyTimeoutMilliseconds: Int32(clamping: configuration.busyTimeoutMilliseconds))
         checkpointer.install(on: connection)
         let cache = TermCache(capacity: configuration.termCacheCapacity)
@@ -245,7 +245,6 @@ public final class QuadStore: Sendable {
 
     private static func configureWriter(_ connection: SQLiteConnection, _ configuration: Configuration) throws {
         connection.setBusyTimeout(milliseconds: Int32(clamping: configuration.busyTimeoutMilliseconds))
-        let synchronous = configuration.durability == .powerLoss ? "FULL" : "NORMAL"
         // journal_mode=WAL is persistent in the file; page_size cannot change once in WAL mode,
         // so the default 4096 stays. secure_delete=FAST: the Debian build zeroes deleted content
         // (SECURE_DELETE), FAST still does so where it costs no extra I/O. temp_store=MEMORY:
@@ -254,7 +253,7 @@ public final class QuadStore: Sendable {
         // truncated back to 64 MiB instead of staying at its largest size.
         try connection.execute("""
             PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = \(synchronous);
+            PRAGMA synchronous = \(configuration.synchronous);
             PRAGMA secure_delete = FAST;
             PRAGMA temp_store = MEMORY;
             PRAGMA cache_size = -\(configuration.writerCacheMiB * 1024);

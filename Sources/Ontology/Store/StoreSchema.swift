@@ -66,10 +66,10 @@ enum StoreSchema {
     /// ten went from 23,000 to 34,000 a second with the rowid table (the same libsqlite3, from
     /// Python). Stores made with the earlier layout are moved over on open (``migrateRecords``).
     static let recordTables = """
-        CREATE TABLE IF NOT EXISTS record(collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
-                                          UNIQUE (collection, key));
+        CREATE TABLE IF NOT EXISTS record(\(recordColumns));
         CREATE TABLE IF NOT EXISTS journal(seq INTEGER PRIMARY KEY, value BLOB NOT NULL);
         """
+    private static let recordColumns = "collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, UNIQUE (collection, key)"
 
     /// Moves a WITHOUT ROWID `record` table of an earlier store into the rowid layout, inside
     /// the caller's transaction: all of it or nothing.
@@ -77,7 +77,7 @@ enum StoreSchema {
         let definition = try connection.scalarText("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'record'")
         guard definition.uppercased().contains("WITHOUT ROWID") else { return }
         try connection.execute("""
-            CREATE TABLE record_rowid(collection TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL, UNIQUE (collection, key));
+            CREATE TABLE record_rowid(\(recordColumns));
             INSERT INTO record_rowid(collection, key, value) SELECT collection, key, value FROM record ORDER BY collection, key;
             DROP TABLE record;
             ALTER TABLE record_rowid RENAME TO record;
