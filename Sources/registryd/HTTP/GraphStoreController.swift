@@ -82,7 +82,6 @@ struct GraphStoreController {
                                 format: format, baseIRI: graph?.iri?.value ?? "http://localhost/rdf-graphs") { triples.append($0) }
         }
         let parsed = triples
-        let scope = self.scope(graph)
         let existed = try await store.write { transaction in
             let existed = try graph.map { try transaction.containsGraph($0) } ?? true
             if replace {
