@@ -1,6 +1,7 @@
 /// The schema that RDFS reasoning works from, with its closures computed once.
 ///
-/// Read from the default graph of a dataset (for the quad store, the union of all graphs):
+/// Read from the default graph of the dataset's ``QueryableDataset/schemaDataset`` (for the
+/// quad store, the graphs an admin wrote: never a registration's, docs/trust.md):
 /// `rdfs:subClassOf`, `rdfs:subPropertyOf`, `rdfs:domain`, `rdfs:range`, `owl:inverseOf`,
 /// `owl:equivalentClass`, `owl:equivalentProperty` and the `rdf:type owl:TransitiveProperty`
 /// declarations (also through subclasses of `owl:TransitiveProperty`).
@@ -55,7 +56,9 @@ public struct RDFSSchema: Sendable {
     /// The statements a schema is built from, read from the default graph of `dataset`: the
     /// triples of the schema predicates, and the `rdf:type` triples that declare transitive
     /// properties. A few indexed lookups, far cheaper than building the schema.
-    static func statements(in dataset: any QueryableDataset) -> [Triple] {
+    static func statements(in queried: any QueryableDataset) -> [Triple] {
+        // Only trusted graphs state the schema (for the quad store, not the registrations').
+        let dataset = queried.schemaDataset
         var triples: [Triple] = []
         let predicates = [RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
                           OWL.inverseOf, OWL.equivalentClass, OWL.equivalentProperty]

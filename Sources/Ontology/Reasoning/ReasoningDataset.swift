@@ -65,6 +65,8 @@ public final class ReasoningDataset: QueryableDataset {
         var graphs: GraphSelector
     }
 
+    public var schemaDataset: any QueryableDataset { base.schemaDataset }
+
     /// Wraps `base`, reading the schema from its default graph now.
     public convenience init(base: any QueryableDataset) {
         self.init(base: base, schema: RDFSSchema(reading: base))

@@ -145,6 +145,21 @@ extension QuadStore {
             return result
         }
 
+        /// The quads of the SQLite tables alone (the graphs written by SPARQL Update, the Graph
+        /// Store protocol, imports and the bundled ontologies), without the in-memory graphs.
+        public func storedQuads(subject: Term? = nil, predicate: IRI? = nil, object: Term? = nil,
+                                in graph: GraphScope = .all) throws -> [Quad] {
+            try checkActive()
+            guard let pattern = try encodedPattern(subject: subject, predicate: predicate, object: object, in: graph) else { return [] }
+            return try quads(matching: pattern).map { try decode($0) }
+        }
+
+        /// The quads of one in-memory graph (a registration's), with their graph.
+        public func memoryQuads(subject: Term? = nil, predicate: IRI? = nil, object: Term? = nil, graph: IRI) throws -> [Quad] {
+            try checkActive()
+            return memory.graphs.quads(subject: subject, predicate: predicate, object: object, graph: graph, in: memory)
+        }
+
         /// Whether the in-memory graphs hold nothing this snapshot sees, so that the stored
         /// quads alone answer any pattern.
         public var memoryGraphsAreEmpty: Bool { memory.graphs.isEmpty(in: memory) }

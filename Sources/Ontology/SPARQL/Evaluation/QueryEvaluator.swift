@@ -114,6 +114,8 @@ struct DatasetView: QueryableDataset {
     let base: any QueryableDataset
     let dataset: QueryDataset
 
+    var schemaDataset: any QueryableDataset { base.schemaDataset }
+
     func quads(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> AnyIterator<Quad> {
         switch graphs {
         case .defaultGraph:

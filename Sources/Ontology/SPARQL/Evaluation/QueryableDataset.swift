@@ -29,6 +29,9 @@ public protocol QueryableDataset {
     /// Every variable of `variables` occurs in `triples`; `triples` mention no other variables
     /// (bound ones are already replaced by their values).
     func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]?
+    /// The dataset whose default graph RDFS reasoning reads its schema from (``RDFSSchema``):
+    /// the dataset itself, or for the quad store only the graphs an admin wrote (docs/trust.md).
+    var schemaDataset: any QueryableDataset { get }
 }
 
 extension QueryableDataset {
@@ -37,6 +40,8 @@ extension QueryableDataset {
     }
 
     public func storageFailure() -> Error? { nil }
+
+    public var schemaDataset: any QueryableDataset { self }
 
     public func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]? { nil }
 }

@@ -10,15 +10,39 @@
 /// }
 /// ```
 public final class StoreDataset: QueryableDataset {
+    /// Which of the store's in-memory graphs (the registrations' graphs, ``MemoryGraphs``) a
+    /// dataset sees besides the stored ones.
+    public enum MemoryGraphSelection: Sendable, Hashable {
+        /// Every one: the union the SPARQL endpoint queries.
+        case all
+        /// These only (and none when the set is empty): what a decision about a resource reads,
+        /// its own registrations with the admin's graphs (docs/trust.md).
+        case only(Set<IRI>)
+
+        /// The stored graphs alone: what the admin wrote.
+        public static let none = MemoryGraphSelection.only([])
+    }
+
     private let snapshot: QuadStore.Snapshot
+    private let memoryGraphs: MemoryGraphSelection
     private var failure: Error?
 
-    public init(_ snapshot: QuadStore.Snapshot) {
+    public init(_ snapshot: QuadStore.Snapshot, memoryGraphs: MemoryGraphSelection = .all) {
         self.snapshot = snapshot
+        self.memoryGraphs = memoryGraphs
+    }
+
+    /// Schema statements count only from the stored graphs, which only an admin writes: a
+    /// registration's graph (in memory) never changes what reasoning entails for anyone else.
+    public var schemaDataset: any QueryableDataset {
+        memoryGraphs == .none ? self : StoreDataset(snapshot, memoryGraphs: .none)
     }
 
     public func quads(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> AnyIterator<Quad> {
         guard failure == nil else { return AnyIterator { nil } }
+        if case .only(let selected) = memoryGraphs {
+            return selectedQuads(subject: subject, predicate: predicate, object: object, in: graphs, memory: selected)
+        }
         let predicateIRI: IRI?
         if let predicate {
             guard let iri = predicate.iri else { return AnyIterator { nil } }
@@ -41,6 +65,12 @@ public final class StoreDataset: QueryableDataset {
 
     public func namedGraphs() -> [Term] {
         do {
+            if case .only(let selected) = memoryGraphs {
+                return try snapshot.namedGraphs().filter { name in
+                    guard let iri = name.iri, snapshot.isMemoryGraph(name) else { return true }
+                    return selected.contains(iri)
+                }
+            }
             return try snapshot.namedGraphs()
         } catch {
             failure = failure ?? error
@@ -73,7 +103,7 @@ public final class StoreDataset: QueryableDataset {
     public func solutions(of triples: [TriplePattern], variables: [Variable], in graphs: GraphSelector) -> [[Term]]? {
         guard failure == nil else { return [] }
         // The SQL join sees stored quads only; with in-memory graphs in view the evaluator joins.
-        guard snapshot.memoryGraphsAreEmpty else { return nil }
+        guard memoryGraphs == .none || snapshot.memoryGraphsAreEmpty else { return nil }
         do {
             let scope: JoinScope
             switch graphs {
@@ -114,6 +144,45 @@ public final class StoreDataset: QueryableDataset {
         } catch {
             failure = failure ?? error
             return []
+        }
+    }
+
+    /// Quads of the stored graphs and of the `memory` graphs only.
+    private func selectedQuads(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector,
+                               memory: Set<IRI>) -> AnyIterator<Quad> {
+        let predicateIRI: IRI?
+        if let predicate {
+            guard let iri = predicate.iri else { return AnyIterator { nil } }
+            predicateIRI = iri
+        } else {
+            predicateIRI = nil
+        }
+        do {
+            var found: [Quad]
+            switch graphs {
+            case .named(let name):
+                if snapshot.isMemoryGraph(name) {
+                    guard let iri = name.iri, memory.contains(iri) else { return AnyIterator { nil } }
+                    found = try snapshot.memoryQuads(subject: subject, predicate: predicateIRI, object: object, graph: iri)
+                } else {
+                    found = try snapshot.storedQuads(subject: subject, predicate: predicateIRI, object: object, in: .named(name))
+                }
+            case .anyNamed, .defaultGraph:
+                found = try snapshot.storedQuads(subject: subject, predicate: predicateIRI, object: object,
+                                                 in: graphs == .anyNamed ? .allNamed : .all)
+                for iri in memory.sorted(by: { $0.value < $1.value }) {
+                    found += try snapshot.memoryQuads(subject: subject, predicate: predicateIRI, object: object, graph: iri)
+                }
+            }
+            if case .defaultGraph = graphs {
+                // The union default graph holds each triple once, as the store's own union does.
+                var seen = Set<Triple>()
+                return AnyIterator(found.lazy.map { Quad($0.triple) }.filter { seen.insert($0.triple).inserted }.makeIterator())
+            }
+            return AnyIterator(found.makeIterator())
+        } catch {
+            failure = error
+            return AnyIterator { nil }
         }
     }
 
