@@ -82,6 +82,13 @@ public struct OntologyError: Error, Sendable, CustomStringConvertible {
         /// A write to a graph its owner keeps in memory (``MemoryGraphs``), such as a
         /// registration's graph, through the generic quad operations.
         public static let storeReadOnlyGraph = Code("store.read_only_graph")
+        /// `LOAD` of a source the server may not read (a file outside the allowed directory, a
+        /// host not allowed).
+        public static let sparqlLoadForbidden = Code("sparql.load_forbidden")
+        /// `LOAD` of an allowed source that does not exist.
+        public static let sparqlLoadNotFound = Code("sparql.load_not_found")
+        /// `LOAD` of a source that is not RDF of its format (the message never quotes it).
+        public static let sparqlLoadFailed = Code("sparql.load_failed")
     }
 
     public var code: Code

@@ -5,22 +5,14 @@
 /// from one SQLite transaction.)
 public struct UpdateExecutor {
     public var limits: EvaluationLimits
-    /// Reads a file for `LOAD <file:…>`; only local files are loaded, never the network.
-    public var loadFile: (String) throws -> [Triple]
+    /// Reads the source of `LOAD <iri>` (``LoadSources``): by default any local file (the
+    /// command line, run by whoever owns the store); a server passes a narrower reader.
+    public var loadSource: (IRI) throws -> [Triple]
 
     public init(limits: EvaluationLimits = EvaluationLimits(),
-                loadFile: @escaping (String) throws -> [Triple] = UpdateExecutor.readLocalFile) {
+                loadSource: @escaping (IRI) throws -> [Triple] = LoadSources.files(under: "/")) {
         self.limits = limits
-        self.loadFile = loadFile
-    }
-
-    public static func readLocalFile(_ path: String) throws -> [Triple] {
-        guard let format = RDFFormat(fileName: path) else {
-            throw OntologyError(.unknownFormat, "cannot tell the RDF format of `\(path)`")
-        }
-        var triples: [Triple] = []
-        try RDFParser.parse(fileAtPath: path, format: format) { triples.append($0) }
-        return triples
+        self.loadSource = loadSource
     }
 
     /// Applies every operation of the request, or none.
@@ -45,11 +37,7 @@ public struct UpdateExecutor {
             try modify(delete: delete, insert: insert, using: using, pattern: pattern, dataset: &dataset, baseIRI: baseIRI)
         case .load(let source, let destination, let silent):
             do {
-                guard source.value.hasPrefix("file://") else {
-                    throw OntologyError(.sparqlUnsupported, "LOAD reads local files only (`file:` IRIs), not `\(source.value)`")
-                }
-                let path = String(source.value.dropFirst(7))
-                let triples = try loadFile(path)
+                let triples = try loadSource(source)
                 if let destination { dataset.addGraph(.iri(destination)) }
                 for triple in triples { dataset.insert(Quad(triple, graph: destination.map { .iri($0) })) }
             } catch where silent {
