@@ -51,7 +51,7 @@ public enum CompactJWS {
         } catch {
             throw JOSEError.malformed("JWS header is not a JSON object with a string alg")
         }
-        guard raw.memberCount == JSONText.topLevelMemberCount(headerBytes) else {
+        guard raw.memberCount == JSONText.topLevelMemberCount(headerBytes), !JSONText.hasDuplicateMembers(headerBytes) else {
             throw JOSEError.malformed("JWS header has duplicate member names")
         }
         guard JWSAlgorithm(rawValue: raw.alg) != nil else {

@@ -20,6 +20,98 @@ enum JSONText {
         return output + "\""
     }
 
+    /// Whether any object in `json` (at any depth) has two members of the same name, names
+    /// compared after their escapes are decoded (`"s\u0075b"` is `"sub"`) and as Swift strings
+    /// (canonically equivalent names count as the same). `json` must already be known to be
+    /// valid JSON.
+    ///
+    /// RFC 7515 §5.2 and RFC 7519 §4 ask to reject duplicates (or keep the last), while
+    /// Foundation's decoder keeps one of them: a credential with two `sub` members would mean
+    /// one thing to registryd and another to the library that checks it elsewhere.
+    static func hasDuplicateMembers(_ json: [UInt8]) -> Bool {
+        var objects: [Set<String>?] = []   // one entry per open container; nil for arrays
+        var index = 0
+        var expectingKey = false
+        while index < json.count {
+            let byte = json[index]
+            switch byte {
+            case UInt8(ascii: "{"):
+                objects.append([])
+                expectingKey = true
+            case UInt8(ascii: "["):
+                objects.append(nil)
+                expectingKey = false
+            case UInt8(ascii: "}"), UInt8(ascii: "]"):
+                _ = objects.popLast()
+                expectingKey = false
+            case UInt8(ascii: ","):
+                expectingKey = objects.last.map { $0 != nil } ?? false
+            case UInt8(ascii: "\""):
+                guard let (text, end) = string(in: json, from: index) else { return false }
+                if expectingKey, var keys = objects.last ?? nil {
+                    guard keys.insert(text).inserted else { return true }
+                    objects[objects.count - 1] = keys
+                    expectingKey = false
+                }
+                index = end
+                continue
+            default:
+                break
+            }
+            index += 1
+        }
+        return false
+    }
+
+    /// The decoded JSON string starting at the quote at `start`, and the index after its end quote.
+    private static func string(in json: [UInt8], from start: Int) -> (String, Int)? {
+        var scalars = String.UnicodeScalarView()
+        var raw: [UInt8] = []
+        var index = start + 1
+        func flush() {
+            scalars.append(contentsOf: String(decoding: raw, as: UTF8.self).unicodeScalars)
+            raw.removeAll(keepingCapacity: true)
+        }
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= json.count, let text = String(validating: json[at..<at + 4], as: UTF8.self) else { return nil }
+            return UInt32(text, radix: 16)
+        }
+        while index < json.count {
+            let byte = json[index]
+            if byte == UInt8(ascii: "\"") {
+                flush()
+                return (String(scalars), index + 1)
+            }
+            guard byte == UInt8(ascii: "\\"), index + 1 < json.count else {
+                raw.append(byte)
+                index += 1
+                continue
+            }
+            flush()
+            let escape = json[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "b"): scalars.append("\u{8}")
+            case UInt8(ascii: "f"): scalars.append("\u{C}")
+            case UInt8(ascii: "n"): scalars.append("\n")
+            case UInt8(ascii: "r"): scalars.append("\r")
+            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "u"):
+                guard var value = hex4(index) else { return nil }
+                index += 4
+                if (0xD800..<0xDC00).contains(value), index + 6 <= json.count, json[index] == UInt8(ascii: "\\"),
+                   json[index + 1] == UInt8(ascii: "u"), let low = hex4(index + 2), (0xDC00..<0xE000).contains(low) {
+                    value = 0x10000 + ((value - 0xD800) << 10) + (low - 0xDC00)
+                    index += 6
+                }
+                scalars.append(Unicode.Scalar(value) ?? "\u{FFFD}")
+            default:
+                scalars.append(Unicode.Scalar(escape))
+            }
+        }
+        return nil
+    }
+
     /// The number of members of the top-level object in `json`, which must already be known to be
     /// valid JSON: the colons at depth 1 outside strings.
     ///

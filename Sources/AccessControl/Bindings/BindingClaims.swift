@@ -41,9 +41,13 @@ public struct BindingClaims: Codable, Sendable, Hashable {
     public var rules: [String]
     /// Set when a `route` rule sends the name to another site.
     public var redirect: String?
+    /// The HTTP method the binding was decided for, when a gateway asked: the binding is only
+    /// good for that method (a binding for a read does not open a `DELETE`).
+    public var method: String?
 
     public init(iss: String, sub: String, api: String, act: Action, endpoints: [Endpoint], constraints: Constraints, iat: Int, nbf: Int,
-                exp: Int, generation: Int64, jti: String, rules: [String], redirect: String? = nil) {
+                exp: Int, generation: Int64, jti: String, rules: [String], redirect: String? = nil, method: String? = nil) {
+        self.method = method
         self.iss = iss
         self.sub = sub
         self.api = api
@@ -87,7 +91,9 @@ public struct BindingClaims: Codable, Sendable, Hashable {
             return "{" + fields.joined(separator: ",") + "}"
         }.joined(separator: ",")
         out += #"],"exp":"# + String(exp) + #","generation":"# + String(generation) + #","iat":"# + String(iat)
-        out += #","iss":"# + quoted(iss) + #","jti":"# + quoted(jti) + #","nbf":"# + String(nbf)
+        out += #","iss":"# + quoted(iss) + #","jti":"# + quoted(jti)
+        if let method { out += #","method":"# + quoted(method) }
+        out += #","nbf":"# + String(nbf)
         if let redirect { out += #","redirect":"# + quoted(redirect) }
         out += #","rules":["# + rules.map(quoted).joined(separator: ",") + #"],"sub":"# + quoted(sub) + "}"
         return out

@@ -58,6 +58,9 @@ public enum AttributeResolver {
                     bag.refuse(slot, .missing("the resource has no <\(property)>"))
                 } else if case .set = declaration.type {
                     take(.array(values.map(ClaimValue.string)), expires: nil)
+                } else if values.count > 1 {
+                    // Which one would be a guess (the store's order): an error, so it fails closed.
+                    bag.refuse(slot, .refused("the resource has \(values.count) values of <\(property)>, a single-valued attribute"))
                 } else {
                     take(.string(values[0]), expires: nil)
                 }

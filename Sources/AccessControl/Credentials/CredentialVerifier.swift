@@ -52,6 +52,12 @@ public final class CredentialVerifier: Sendable {
         } catch {
             return .failure(.refused("a credential's claims are malformed (it needs iss, sub, exp and attributes)"))
         }
+        guard !decoded.payloadHasDuplicateMembers else {
+            return .failure(.refused("a credential's claims have a member twice (RFC 7519 §4: refused)"))
+        }
+        if let problem = SubjectIdentifier.problem(claims.sub) {
+            return .failure(.refused("a credential's sub is refused: \(problem)"))
+        }
         guard let authorityKeys = keys[claims.iss] else {
             return .failure(.refused("the credential's issuer '\(claims.iss)' is not a registered authority"))
         }

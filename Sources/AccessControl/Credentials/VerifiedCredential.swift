@@ -9,7 +9,8 @@ public struct VerifiedCredential: Sendable, Hashable {
 
     /// Why the credential is not valid at `time` for `subject`, or nil when it is.
     public func problem(for subject: String, at time: Double) -> String? {
-        if self.subject != subject { return "the credential from \(issuer) is about '\(self.subject)', not '\(subject)'" }
+        // Scalar by scalar: Swift's `==` would take a canonically equivalent spelling as the same.
+        if !self.subject.unicodeScalars.elementsEqual(subject.unicodeScalars) { return "the credential from \(issuer) is about '\(self.subject)', not '\(subject)'" }
         if time >= expires { return "the credential from \(issuer) expired at \(Instant.format(expires))" }
         if let notBefore, time < notBefore { return "the credential from \(issuer) is not valid before \(Instant.format(notBefore))" }
         return nil
