@@ -92,6 +92,9 @@ public struct HostRecord: Codable, Sendable, Hashable {
     public var online: Bool
     public var created: Int64
     public var index: Int64
+    /// The id of the token that registered it: only that token (or an admin) may replace,
+    /// remove or revive it (docs/trust.md). Nil for hosts of an earlier version: admin only.
+    public var owner: String?
 
     /// The host's node and named graph.
     public static func iri(id: String) -> String { "urn:registryd:host:" + IRIText.encodeSegment(id) }

@@ -20,17 +20,27 @@ public struct HostSpec: Sendable {
     }
 }
 
+/// Whether the caller may change an existing host (its owner, or an admin).
+public typealias HostAuthorization = @Sendable (HostRecord) -> Bool
+
 extension Registry {
     /// Registers or replaces a host; it is online until its heartbeats stop for its TTL.
-    public func registerHost(_ spec: HostSpec) async throws -> HostRecord {
+    /// - Parameters:
+    ///   - owner: the token that registers it, recorded on a new host.
+    ///   - authorize: whether the caller may replace the host when it exists.
+    public func registerHost(_ spec: HostSpec, owner: String? = nil,
+                             authorize: @escaping HostAuthorization = { _ in true }) async throws -> HostRecord {
         guard ManifestRules.isIdentifier(spec.id) else {
             throw RegistryError(.invalidRequest, "`\(spec.id)` is not a host id: 1 to 128 of letters, digits and . _ -")
         }
         return try await write { transaction, state, pending in
             let existing = state.hosts[spec.id]
+            if let existing, !authorize(existing) {
+                throw RegistryError(.forbidden, "the host `\(spec.id)` belongs to another token")
+            }
             var host = HostRecord(id: spec.id, architecture: spec.architecture, operatingSystem: spec.operatingSystem, tier: spec.tier,
                                   location: spec.location, ttlMilliseconds: spec.ttlMilliseconds, lastSeen: pending.time, online: true,
-                                  created: existing?.created ?? pending.time, index: 0)
+                                  created: existing?.created ?? pending.time, index: 0, owner: existing?.owner ?? owner)
             host.index = pending.event(.hostRegistered, id: spec.id, name: nil)
             try Self.store(host, transaction: transaction, pending: &pending)
             return host
@@ -59,10 +69,11 @@ extension Registry {
     }
 
     /// Records a heartbeat; a host that was offline comes back online (a change, with an event).
-    public func heartbeat(host id: String) async throws -> HostRecord {
+    public func heartbeat(host id: String, authorize: @escaping HostAuthorization = { _ in true }) async throws -> HostRecord {
         let time = now()
         let wasOnline = try state.withLock { state -> Bool in
             guard let host = state.hosts[id] else { throw RegistryError(.notFound, "no host `\(id)`") }
+            guard authorize(host) else { throw RegistryError(.forbidden, "the host `\(id)` belongs to another token") }
             state.hostSeen[id] = time
             return host.online
         }
@@ -100,9 +111,10 @@ extension Registry {
         }
     }
 
-    public func removeHost(id: String) async throws {
+    public func removeHost(id: String, authorize: @escaping HostAuthorization = { _ in true }) async throws {
         try await write { transaction, state, pending in
-            guard state.hosts[id] != nil else { throw RegistryError(.notFound, "no host `\(id)`") }
+            guard let host = state.hosts[id] else { throw RegistryError(.notFound, "no host `\(id)`") }
+            guard authorize(host) else { throw RegistryError(.forbidden, "the host `\(id)` belongs to another token") }
             _ = try transaction.drop(graph: .named(.iri(HostRecord.iri(id: id))))
             try transaction.deleteRecord(in: Self.hostCollection, key: id)
             pending.hosts[id] = .some(nil)

@@ -43,6 +43,7 @@ extension Registry {
     /// - Returns: the stored registration, and whether it was created (not replaced).
     public func register(_ input: RegistrationInput, replacing: String? = nil, pullURL: String? = nil, owner: String? = nil,
                          authorize: @escaping NameAuthorization = { _ in true }) async throws -> (Registration, created: Bool) {
+        var input = input
         var manifest = input.manifest
         if let replacing {
             if let given = manifest.instance.id, given != replacing {
@@ -66,16 +67,21 @@ extension Registry {
         switch input {
         case .manifest(_, let source):
             template.source = source
-        case .rdf(let document):
+        case .rdf(let uploaded):
             template.source = .rdf
+            let document = RegistrationTrust.rebased(uploaded, into: template.graphIRI)
+            input = .rdf(document)
             let prepared = RegistrationGraph.prepare(document, graphIRI: template.graphIRI)
             template.document = prepared.document
             template.instanceNode = prepared.instanceNode
         }
         let graph = IRI(template.graphIRI)
+        let claimed = try RegistrationTrust.claims(of: input, graphIRI: template.graphIRI, authorize: authorize)
+        if !claimed.isEmpty { try await checkNotDescribedByAdmin(claimed) }
         let buildGraph = try RegistrationGraph.builder(of: template)
         let manifestJSON = manifest.compactJSON
         let prepared = template
+        let site = manifest.name.site
         return try await write { transaction, state, pending in
             let existing = state.registrations[id]
             if let replacing, existing == nil, replacing == id {
@@ -84,6 +90,7 @@ extension Registry {
             if let existing, !authorize(existing.name) {
                 throw RegistryError(.forbidden, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
             }
+            try Self.checkClaims(claimed, site: site, id: id, state: state)
             var registration = prepared
             registration.pullURL = pullURL ?? existing?.pullURL
             registration.owner = owner ?? existing?.owner
@@ -98,6 +105,37 @@ extension Registry {
             pending.registrations[id] = registration
             pending.leases[id] = .some(registration.leaseExpires)
             return (registration, existing == nil)
+        }
+    }
+
+    /// Refuses IRIs that the admin's graphs (the stored ones) describe: a registration may link
+    /// to them, never add facts about them.
+    private func checkNotDescribedByAdmin(_ claimed: Set<String>) async throws {
+        let described = try await store.read { snapshot in
+            try claimed.sorted().first { iri in !(try snapshot.storedQuads(subject: .iri(iri)).isEmpty) }
+        }
+        if let described {
+            throw RegistryError(.notOwned, "the registration describes <\(described)>, which the admin's graphs describe; a registration may refer to it but not add facts about it")
+        }
+    }
+
+    /// Refuses IRIs that a live registration of another site claims, and `http(s)` IRIs on the
+    /// host of another registered site.
+    static func checkClaims(_ claimed: Set<String>, site: String, id: String, state: StateView) throws {
+        let replaced = state.registrations[id]
+        for iri in claimed.sorted() {
+            var counts = state.sites(claiming: iri)
+            // The registration this one replaces goes away with this write.
+            if let replaced, RegistrationTrust.claimedIRIs(of: replaced).contains(iri) {
+                counts[replaced.name.site, default: 1] -= 1
+            }
+            if let other = counts.filter({ $0.key != site && $0.value > 0 }).keys.min() {
+                throw RegistryError(.notOwned, "the registration describes <\(iri)>, which a registration of the site `\(other)` describes")
+            }
+            if let host = RegistrationTrust.httpHost(of: iri), let owner = RegistrationTrust.site(owningHost: host, among: state.sites),
+               owner != site {
+                throw RegistryError(.notOwned, "the registration describes <\(iri)>, an IRI of the site `\(owner)`")
+            }
         }
     }
 
@@ -274,6 +312,30 @@ extension Registry {
                     registration.manifest.instance.check.map { (registration.id, $0, registration.health) }
                 }
             }.sorted { $0.id < $1.id }
+        }
+    }
+}
+
+extension Registry {
+    /// The graphs of the registrations that offer `api` or a name above it (a method's object,
+    /// an object's service): the only registration graphs a decision about `api` reads facts
+    /// from (docs/trust.md). Only tokens allowed to register those names wrote them.
+    public func graphs(describing api: String) -> Set<IRI> {
+        var names: [ServiceName] = []
+        var text = Substring(api)
+        while let name = try? ServiceName(String(text)) {
+            names.append(name)
+            guard let slash = text.lastIndex(of: "/") else { break }
+            text = text[..<slash]
+        }
+        return state.withLock { state in
+            var graphs: Set<IRI> = []
+            for name in names {
+                for id in state.names.registrations(offering: name) {
+                    if let registration = state.registrations[id] { graphs.insert(IRI(registration.graphIRI)) }
+                }
+            }
+            return graphs
         }
     }
 }

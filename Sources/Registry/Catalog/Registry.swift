@@ -42,6 +42,11 @@ public final class Registry: Sendable {
         var serviceCounts: [ServiceName: Int] = [:]
         /// The ids of registrations with a health check.
         var checked: Set<String> = []
+        /// The IRIs outside their own namespace that registrations describe, with how many
+        /// registrations of each site claim each (``RegistrationTrust``).
+        var claims: [String: [String: Int]] = [:]
+        /// Registrations per site, for the rule that an `http(s)` IRI on a site's host is the site's.
+        var sites: [String: Int] = [:]
         var index: Int64 = 0
         /// Recent events, oldest first.
         var events: [RegistryEvent] = []
@@ -53,12 +58,21 @@ public final class Registry: Sendable {
                 let remaining = serviceCounts[old.name, default: 1] - 1
                 serviceCounts[old.name] = remaining > 0 ? remaining : nil
                 checked.remove(id)
+                let site = old.name.site
+                for iri in RegistrationTrust.claimedIRIs(of: old) {
+                    let left = claims[iri]?[site].map { $0 - 1 } ?? 0
+                    claims[iri]?[site] = left > 0 ? left : nil
+                    if claims[iri]?.isEmpty == true { claims[iri] = nil }
+                }
+                sites[site] = sites[site, default: 1] > 1 ? sites[site, default: 1] - 1 : nil
             }
             registrations[id] = registration
             guard let registration else { return }
             names.add(registration)
             serviceCounts[registration.name, default: 0] += 1
             if registration.manifest.instance.check != nil { checked.insert(id) }
+            for iri in RegistrationTrust.claimedIRIs(of: registration) { claims[iri, default: [:]][registration.name.site, default: 0] += 1 }
+            sites[registration.name.site, default: 0] += 1
         }
     }
 

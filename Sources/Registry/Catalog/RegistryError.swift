@@ -20,6 +20,10 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         case invalidRequest = "registry.invalid_request"
         /// The caller's token does not allow writing this name.
         case forbidden = "auth.forbidden"
+        /// A registration describes a resource it does not own (docs/trust.md).
+        case notOwned = "registration.not_owned"
+        /// A registration states schema, which only the admin's graphs may (docs/trust.md).
+        case schemaStatement = "registration.schema_statement"
     }
 
     public var code: Code

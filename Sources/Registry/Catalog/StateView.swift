@@ -20,6 +20,9 @@ struct StateView {
     let hostSeen: Overlaid<String, Int64>
     let pins: Overlaid<ServiceName, NamePin>
     private let names: NameIndex
+    private let claims: [String: [String: Int]]
+    /// Registrations per site (published state; see ``RegistrationTrust``).
+    let sites: [String: Int]
     private let changedRegistrations: [String: Registration?]
     /// The change index after the writes before this one.
     let index: Int64
@@ -31,6 +34,8 @@ struct StateView {
         hostSeen = Overlaid(published: state.hostSeen, overlay: (batch?.hostSeen ?? [:]).mapValues { Optional($0) })
         pins = Overlaid(published: state.pins, overlay: (batch?.pins ?? [:]).mapValues { Optional($0) })
         names = state.names
+        claims = state.claims
+        sites = state.sites
         changedRegistrations = batch?.registrations ?? [:]
         index = batch?.index ?? state.index
     }
@@ -43,6 +48,21 @@ struct StateView {
             if let pin, pin.instances.contains(id) { result[name] = pin } else { result[name] = nil }
         }
         return Array(result.values)
+    }
+
+    /// How many registrations of each site claim `iri` (``RegistrationTrust``), pending
+    /// changes included.
+    func sites(claiming iri: String) -> [String: Int] {
+        var counts = claims[iri] ?? [:]
+        for (id, registration) in changedRegistrations {
+            if let old = registrations.published[id], RegistrationTrust.claimedIRIs(of: old).contains(iri) {
+                counts[old.name.site, default: 1] -= 1
+            }
+            if let registration, RegistrationTrust.claimedIRIs(of: registration).contains(iri) {
+                counts[registration.name.site, default: 0] += 1
+            }
+        }
+        return counts.filter { $0.value > 0 }
     }
 
     /// Ids of registrations that offer `name`, pending changes included.

@@ -34,7 +34,7 @@ extension APIError {
         switch error.code {
         case .notFound: status = .notFound
         case .conflict: status = .conflict
-        case .forbidden: status = .forbidden
+        case .forbidden, .notOwned, .schemaStatement: status = .forbidden
         case .storage: status = .internalServerError
         case .syntax, .invalidManifest, .unknownField, .invalidName, .invalidRequest: status = .badRequest
         }
@@ -51,6 +51,8 @@ extension APIError {
         case .rdfxmlEntityLimit, .rdfxmlDepthLimit: status = .contentTooLarge
         case .sparqlUnsupported: status = .notImplemented
         case .storeReadOnlyGraph: status = .conflict
+        case .sparqlLoadForbidden: status = .forbidden
+        case .sparqlLoadNotFound: status = .notFound
         default: status = .badRequest
         }
         // The store does not know who owns its in-memory graphs; here the owner is the registry.

@@ -45,7 +45,7 @@ struct ServicesController {
         var request = request
         let bytes = try await body(&request, limit: settings.maxManifestSize)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
-                                                baseIRI: "urn:registryd:upload")
+                                                baseIRI: RegistrationTrust.uploadBaseIRI)
         let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: authorization(principal, request, .create))
         return JSONResponse.make(writing: RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
     }
@@ -56,7 +56,7 @@ struct ServicesController {
         var request = request
         let bytes = try await body(&request, limit: settings.maxManifestSize)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
-                                                baseIRI: "urn:registryd:upload")
+                                                baseIRI: RegistrationTrust.uploadBaseIRI)
         let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: authorization(principal, request, .create))
         return JSONResponse.make(writing: RegistrationView(registration), index: registration.index)
     }
