@@ -1,3 +1,4 @@
+import Metrics
 import Registry
 import ServiceLifecycle
 
@@ -9,7 +10,11 @@ struct AccessMaintenance: Service {
     func run() async throws {
         var seen = access.registry.index
         var lastPrune = ContinuousClock.now
+        // 1 while the policy set in force is not the stored one compiled anew (see /health).
+        let degraded = Gauge(label: "registryd_policies_degraded")
+        degraded.record(access.degradedReason == nil ? 0 : 1)
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !access.registry.isShuttingDown {
+            degraded.record(access.degradedReason == nil ? 0 : 1)
             await access.registry.waitForChange(after: seen, timeout: .seconds(1))
             for event in access.registry.events(after: seen) {
                 seen = max(seen, event.index)

@@ -41,6 +41,9 @@ final class AccessService: Sendable {
         var pruneAt = 100_000
         /// Revoked binding ids and when the binding would have expired.
         var revoked: [String: Double] = [:]
+        /// Why the policy set in force is not the stored one compiled against the current
+        /// ontology (nil while it is): reported on `/health` and `/metrics`.
+        var degraded: String?
     }
 
     /// A binding this daemon signed, with what it was decided on (to re-decide it when the
@@ -58,7 +61,7 @@ final class AccessService: Sendable {
          clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) throws {
         self.registry = registry
         self.keys = keys
-        self.ontology = StoreOntologySource(store: registry.store)
+        self.ontology = StoreOntologySource(store: registry.store, graphs: { [registry] api in registry.graphs(describing: api) })
         self.bindingTTL = bindingTTL
         self.clock = clock
         var loaded = State()
@@ -76,16 +79,36 @@ final class AccessService: Sendable {
         }
         let generation = try registry.records(in: Self.metaCollection).first { $0.key == "generation" }.flatMap { Int64($0.value) } ?? 0
         loaded.verifier = try CredentialVerifier(authorities: Array(loaded.authorities.values))
-        // Stored policies compiled once; if the ontology they rely on changed so that they no
-        // longer compile, the daemon starts with what compiles: nothing (deny all), and says so.
-        do {
-            loaded.policies = try PolicySet.compile(Self.ordered(loaded.documents), generation: generation, ontology: ontology)
-        } catch {
-            loaded.policies = PolicySet.empty.with(generation: generation)
-            FileHandle.standardError.write(Data("registryd: stored policies no longer validate (\(error)); denying everything until they are fixed\n".utf8))
+        let meta = try registry.records(in: Self.metaCollection)
+        let validated = meta.first { $0.key == "orderings" }.flatMap { try? decoder.decode(OrderingSnapshot.self, from: Data($0.value.utf8)) }
+        (loaded.policies, loaded.degraded) = Self.startingPolicies(Self.ordered(loaded.documents), generation: generation,
+                                                                   ontology: ontology, validated: validated)
+        if let reason = loaded.degraded {
+            FileHandle.standardError.write(Data("registryd: warning: \(reason)\n".utf8))
         }
         state = Mutex(loaded)
     }
+
+    /// The policy set to start with: the stored documents compiled against the ontology; if
+    /// the admin's ontology changed since so that they no longer compile, the same generation
+    /// compiled with the orderings it was validated against (the last good set stays in
+    /// force), and why, for `/health`.
+    static func startingPolicies(_ documents: [PolicyDocument], generation: Int64, ontology: any OntologySource,
+                                 validated: OrderingSnapshot?) -> (PolicySet, degraded: String?) {
+        do {
+            return (try PolicySet.compile(documents, generation: generation, ontology: ontology), nil)
+        } catch {
+            let problem = "the stored policies (generation \(generation)) no longer validate against the ontology: \(error)"
+            if let validated, let frozen = try? PolicySet.compile(documents, generation: generation,
+                                                                  ontology: OrderingSnapshot.Frozen(snapshot: validated, base: ontology)) {
+                return (frozen, problem + "; generation \(generation) stays in force with the orderings it was validated against")
+            }
+            return (PolicySet.empty.with(generation: generation), problem + "; no rules are in force (every decision is deny)")
+        }
+    }
+
+    /// Why the policy set in force is not the stored one compiled anew, or nil.
+    var degradedReason: String? { state.withLock { $0.degraded } }
 
     static func ordered(_ documents: [String: String]) -> [PolicyDocument] {
         documents.keys.sorted().map { PolicyDocument(name: $0, text: documents[$0]!) }
@@ -113,10 +136,13 @@ final class AccessService: Sendable {
             return (documents, state.policies.generation)
         }
         if text == nil, self.documents[name] == nil { throw RegistryError(.notFound, "no policy named `\(name)`") }
-        let compiled = try PolicySet.compile(Self.ordered(documents), generation: expected + 1, ontology: ontology)
+        let recorder = OrderingSnapshot.Recorder(ontology)
+        let compiled = try PolicySet.compile(Self.ordered(documents), generation: expected + 1, ontology: recorder)
+        let orderings = String(decoding: try JSONEncoder().encode(recorder.snapshot), as: UTF8.self)
         let changes = [
             Registry.RecordChange(collection: Self.policyCollection, key: name, value: text),
             Registry.RecordChange(collection: Self.metaCollection, key: "generation", value: String(expected + 1)),
+            Registry.RecordChange(collection: Self.metaCollection, key: "orderings", value: orderings),
         ]
         try await registry.commit(changes, events: [.init(.policyChanged, id: name, generation: expected + 1)], check: { [self] in
             // Two admins changing policies at once: the second must rebase on the first.
@@ -127,6 +153,7 @@ final class AccessService: Sendable {
             state.withLock { state in
                 state.documents = documents
                 state.policies = compiled
+                state.degraded = nil
             }
         })
         await withdrawBindings()
@@ -177,8 +204,11 @@ final class AccessService: Sendable {
         var claimsJSON: String?
     }
 
+    /// Decides, and on permit issues (or reuses) a binding.
+    /// - Parameter method: the HTTP method a gateway asks for; the binding then holds it and is
+    ///   good for that method only.
     func decide(subject: String, credentials: [String], api: String, action: Action, context: [String: ClaimValue],
-                explain: Bool, issueBinding: Bool = true) throws -> Outcome {
+                explain: Bool, issueBinding: Bool = true, method: String? = nil) throws -> Outcome {
         let now = clock()
         let (policies, verifier, record) = state.withLock { ($0.policies, $0.verifier, $0.subjects[subject]) }
         let evidence = SubjectEvidence(subject: subject, credentials: credentials, registryAttributes: record ?? [:], context: context)
@@ -189,8 +219,9 @@ final class AccessService: Sendable {
         // gets the binding issued for it while that has at least half its life left: a gateway
         // asking many times a second then costs no signature, and the bindings kept in memory
         // stay as many as distinct requests rather than requests per TTL.
-        let key = context.isEmpty ? reuseKey(subject: subject, credentials: credentials, api: api, action: action,
-                                              generation: decision.generation) : nil
+        let plainContext = context.allSatisfy { if case .string = $0.value { true } else { false } }
+        let key = plainContext ? reuseKey(subject: subject, credentials: credentials, api: api, action: action,
+                                          generation: decision.generation, context: context, method: method) : nil
         if let key, let issued = state.withLock({ state -> IssuedBinding? in
             guard let jti = state.reusable[key], let issued = state.bindings[jti], state.revoked[jti] == nil else { return nil }
             let life = Double(issued.claims.exp - issued.claims.iat)
@@ -198,7 +229,8 @@ final class AccessService: Sendable {
         }) {
             return Outcome(decision: decision, binding: issued.token, claims: issued.claims, claimsJSON: issued.claimsJSON)
         }
-        let (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
+        var (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
+        claims.method = method
         let token = try claims.sign(with: keys.current)
         let claimsJSON = claims.json
         state.withLock { state in
@@ -313,8 +345,13 @@ final class AccessService: Sendable {
 
     /// What makes two decision requests the same for ``decide``'s binding reuse: the request,
     /// the policy generation, and the registry's change index (endpoints come from it).
-    private func reuseKey(subject: String, credentials: [String], api: String, action: Action, generation: Int64) -> String {
-        ([subject, api, action.rawValue, String(generation), String(registry.index)] + credentials).joined(separator: "\u{1F}")
+    private func reuseKey(subject: String, credentials: [String], api: String, action: Action, generation: Int64,
+                          context: [String: ClaimValue], method: String?) -> String {
+        var parts = [subject, api, action.rawValue, String(generation), String(registry.index), method ?? ""]
+        for (name, value) in context.sorted(by: { $0.key < $1.key }) {
+            if case .string(let text) = value { parts += [name, text] }
+        }
+        return (parts + credentials).joined(separator: "\u{1F}")
     }
 
     /// Forgets expired bindings and revocations.

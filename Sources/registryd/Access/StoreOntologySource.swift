@@ -3,15 +3,22 @@ import Ontology
 import Registry
 
 /// Answers the access service's ontology questions with SPARQL over the store, with RDFS
-/// reasoning, so policies see the ontologies and every registration.
+/// reasoning over the admin's schema.
+///
+/// What it reads is the trust rule of docs/trust.md: orderings of domains only from the
+/// admin's graphs, facts about a resource only from the admin's graphs and the registrations
+/// that offer the resource's name (``Registry/graphs(describing:)``), never the union: another
+/// tenant's registration cannot change a decision about a resource it does not own.
 struct StoreOntologySource: OntologySource {
     let store: QuadStore
+    /// The registration graphs that describe an API name.
+    let graphs: @Sendable (String) -> Set<IRI>
     let schemas = RDFSSchemaCache()
 
-    private func run(_ text: String) throws -> QueryResult {
+    private func run(_ text: String, memoryGraphs: StoreDataset.MemoryGraphSelection) throws -> QueryResult {
         let query = try SPARQLParser().parseQuery(text)
         return try store.read { snapshot in
-            let dataset = StoreDataset(snapshot)
+            let dataset = StoreDataset(snapshot, memoryGraphs: memoryGraphs)
             return try QueryEvaluator(dataset: dataset, reasoning: true, schema: schemas.schema(reading: dataset)).evaluate(query)
         }
     }
@@ -29,8 +36,9 @@ struct StoreOntologySource: OntologySource {
     func orderedMembers(ofClass classIRI: String, orderedBy property: String) throws -> [String] {
         let type = try Self.checkedIRI(classIRI)
         let order = try Self.checkedIRI(property)
-        guard case .solutions(_, let members) = try run("SELECT DISTINCT ?m WHERE { ?m a \(type) }"),
-              case .solutions(_, let pairs) = try run("SELECT ?a ?b WHERE { ?a a \(type) . ?b a \(type) . ?a \(order) ?b }") else { return [] }
+        guard case .solutions(_, let members) = try run("SELECT DISTINCT ?m WHERE { ?m a \(type) }", memoryGraphs: .none),
+              case .solutions(_, let pairs) = try run("SELECT ?a ?b WHERE { ?a a \(type) . ?b a \(type) . ?a \(order) ?b }",
+                                                      memoryGraphs: .none) else { return [] }
         let names = Set(members.compactMap { $0.first??.iriValue })
         var below: [String: Set<String>] = [:]
         for pair in pairs {
@@ -69,20 +77,22 @@ struct StoreOntologySource: OntologySource {
     func isInstance(api: String, of classIRI: String) -> Bool? {
         guard let type = try? Self.checkedIRI(classIRI) else { return nil }
         let resource = Self.resource(api)
-        guard case .boolean(let known)? = try? run("ASK { \(resource) }"), known else { return nil }
+        let selection = StoreDataset.MemoryGraphSelection.only(graphs(api))
+        guard case .boolean(let known)? = try? run("ASK { \(resource) }", memoryGraphs: selection), known else { return nil }
         let query = """
             ASK { \(resource)
               { ?r a \(type) } UNION { ?r <\(MS.exposes)> ?d . ?d a \(type) }
               UNION { ?o <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?o <\(MS.exposes)> ?d . ?d a \(type) }
               UNION { ?o <\(MS.hasMethod)>|<\(MS.hasEventChannel)> ?r . ?o a \(type) } }
             """
-        guard case .boolean(let result)? = try? run(query) else { return nil }
+        guard case .boolean(let result)? = try? run(query, memoryGraphs: selection) else { return nil }
         return result
     }
 
     func values(of property: String, api: String) -> [String] {
         guard let predicate = try? Self.checkedIRI(property),
-              case .solutions(_, let rows)? = try? run("SELECT DISTINCT ?v WHERE { \(Self.resource(api)) ?r \(predicate) ?v }") else { return [] }
+              case .solutions(_, let rows)? = try? run("SELECT DISTINCT ?v WHERE { \(Self.resource(api)) ?r \(predicate) ?v }",
+                                                         memoryGraphs: .only(graphs(api))) else { return [] }
         return rows.compactMap { row in
             guard let term = row.first ?? nil else { return nil }
             return term.iriValue ?? term.literal?.lexicalForm

@@ -25,7 +25,8 @@ struct Demo: AsyncParsableCommand {
         let examples = share + "/examples"
         let domains = try await setup.registry.loadOntologies(from: examples + "/domain")
         for domain in domains { writeToStandardOutput("loaded domain ontology \(domain.file) into <\(domain.graph)>\n") }
-        let files = try Self.files(under: examples).filter { !$0.hasPrefix(examples + "/domain/") }
+        // Domain ontologies are loaded above; policies and their expected decisions are not services.
+        let files = try Self.files(under: examples).filter { !$0.hasPrefix(examples + "/domain/") && !$0.hasPrefix(examples + "/policies/") }
         var count = 0
         for path in files {
             let bytes = try RDFParser.readFile(atPath: path)

@@ -2,6 +2,7 @@ import AccessControl
 import ArgumentParser
 import Foundation
 import Ontology
+import Registry
 
 /// `registryd policy check|test|eval`: validate policies, run expected-decision tests, and
 /// evaluate request files offline.
@@ -24,7 +25,14 @@ struct Policy: AsyncParsableCommand {
         guard let data else { return nil }
         guard FileManager.default.fileExists(atPath: data) else { throw CommandFailure("\(data): no such data directory") }
         let store = try StoreAccess.open(data)
-        return (store, StoreOntologySource(store: store))
+        let registry: Registry
+        do {
+            registry = try Registry(store: store)
+        } catch {
+            store.close()
+            throw CommandFailure("\(data): \(error)")
+        }
+        return (store, StoreOntologySource(store: store, graphs: { registry.graphs(describing: $0) }))
     }
 
     struct Check: AsyncParsableCommand {

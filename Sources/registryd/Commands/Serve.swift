@@ -97,7 +97,24 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-client-scope"), help: ArgumentHelp("A scope of clients with a verified certificate (repeatable; default decide).", valueName: "scope"))
     var tlsClientScopes: [String] = []
 
+    @Flag(name: .customLong("gateway-headers"), help: "Let the gateway adapter read X-Registryd-API, X-Registryd-Action and X-Registryd-Prefix (the gateway must then set or clear them: a proxy forwards its client's headers).")
+    var gatewayHeaders = false
+
+    @Option(name: .customLong("gateway-action"), help: ArgumentHelp(
+        "The action an original HTTP method asks for at the gateway adapter, METHOD=ACTION or METHOD=none to refuse it (repeatable; default: the RFC 9110 methods ask for call, others are refused).",
+        valueName: "method=action"))
+    var gatewayActions: [String] = []
+
+    @Option(name: .customLong("load-allow-dir"), help: ArgumentHelp(
+        "A directory SPARQL `LOAD <file:...>` may read RDF files from (none by default: LOAD reads no files; http(s) sources need --pull-allow).",
+        valueName: "dir"))
+    var loadAllowDirectory: String?
+
     func validate() throws {
+        var gateway = GatewaySettings()
+        for action in gatewayActions {
+            do { try gateway.setAction(action) } catch { throw ValidationError(error.description) }
+        }
         guard eventRetention > 0, headerTimeout > 0, readTimeout > 0, maxConnections > 0, maxInFlight > 0, rateLimit >= 0, rateBurst > 0 else {
             throw ValidationError("--header-timeout, --read-timeout, --max-connections, --max-in-flight and --rate-burst and --event-retention must be positive, --rate-limit not negative")
         }
@@ -141,6 +158,9 @@ struct Serve: AsyncParsableCommand {
         settings.maxInFlight = maxInFlight
         settings.rateLimit = rateLimit > 0 ? rateLimit : nil
         settings.rateBurst = rateBurst
+        settings.gateway.trustsHeaders = gatewayHeaders
+        for action in gatewayActions { try? settings.gateway.setAction(action) }  // checked in validate()
+        settings.loadAllowedDirectory = loadAllowDirectory
         if let tlsCertificate, let tlsKey {
             settings.tls = TLSSettings(certificateFile: tlsCertificate, privateKeyFile: tlsKey, clientCAFile: tlsClientCA,
                                        clientScopes: tlsClientScopes.isEmpty ? [.decide] : tlsClientScopes.compactMap(Scope.init))

@@ -39,6 +39,10 @@ struct ServerSettings: Sendable {
     var rateBurst = 100
     /// HTTPS instead of HTTP when set.
     var tls: TLSSettings?
+    /// How the gateway adapter reads requests.
+    var gateway = GatewaySettings()
+    /// The directory `LOAD <file:...>` may read from; nil: no files.
+    var loadAllowedDirectory: String?
 }
 
 /// Everything the routes share.
@@ -56,7 +60,8 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware())
     router.add(middleware: ErrorMiddleware())
-    HealthController().addRoutes(to: router)
+    let access = services.access
+    HealthController(problems: { access.degradedReason.map { ["policies: " + $0] } ?? [] }).addRoutes(to: router)
     MetricsController(registry: services.metrics).addRoutes(to: router)
     // Public: gateways fetch the keys that verify bindings without a token.
     BindingsController.addKeySetRoute(to: router, access: services.access)
@@ -66,9 +71,11 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     if let rate = settings.rateLimit {
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rate: rate, burst: settings.rateBurst)))
     }
-    SPARQLController(store: services.store, settings: settings).addRoutes(to: router)
+    let fetcher = ManifestFetcher(allowList: HostAllowList(entries: settings.pullAllowedHosts))
+    SPARQLController(store: services.store, settings: settings,
+                     fetcher: ManifestFetcher(allowList: fetcher.allowList, maxSize: settings.maxUploadSize)).addRoutes(to: router)
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
-    ServicesController(registry: services.registry, fetcher: ManifestFetcher(allowList: HostAllowList(entries: settings.pullAllowedHosts)),
+    ServicesController(registry: services.registry, fetcher: fetcher,
                        settings: settings, access: services.access).addRoutes(to: router)
     ResolveController(registry: services.registry, access: services.access).addRoutes(to: router)
     EventsController(registry: services.registry).addRoutes(to: router)
@@ -78,7 +85,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     AuthoritiesController(access: services.access).addRoutes(to: router)
     DecisionsController(access: services.access).addRoutes(to: router)
     BindingsController(access: services.access).addRoutes(to: router)
-    GatewayController(access: services.access).addRoutes(to: router)
+    GatewayController(access: services.access, settings: settings.gateway).addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))
     return router
 }

@@ -30,7 +30,7 @@ struct GraphStoreController {
 
     /// The graph the URL names: nil for the default graph.
     private func target(_ request: Request) throws -> Term? {
-        let parameters = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        let parameters = try FormEncoding.decode(Substring(request.uri.query ?? ""))
         let named = parameters.contains(where: { $0.name == "graph" })
         if parameters.contains(where: { $0.name == "default" }) {
             guard !named else { throw APIError(.badRequest, code: "request.graph", "name one graph: `?graph=IRI` or `?default`, not both") }

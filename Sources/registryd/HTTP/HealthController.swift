@@ -1,12 +1,23 @@
 import Hummingbird
+import Ontology
 
-/// `GET /health`: answers 200 with `{"status":"ok"}` while the daemon serves requests.
+/// `GET /health`: answers 200 while the daemon serves requests, with `{"status":"ok"}`, or
+/// `{"status":"degraded","problems":[...]}` when it serves in a reduced way (e.g. a policy set
+/// that no longer validates, so the last good generation stays in force). 200 either way: a
+/// degraded daemon still answers, and a liveness probe must not restart it for that.
 struct HealthController<Context: RequestContext> {
+    /// What is degraded now; empty when nothing is.
+    var problems: @Sendable () -> [String] = { [] }
+
     func addRoutes(to router: Router<Context>) {
+        let problems = self.problems
         router.get("health") { _, _ -> Response in
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"status":"ok"}"#)))
+            let found = problems()
+            let body = found.isEmpty ? #"{"status":"ok"}"#
+                : #"{"status":"degraded","problems":["# + found.map { JSONEscaping.quoted($0) }.joined(separator: ",") + "]}"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
         }
     }
 }

@@ -15,6 +15,17 @@ struct RegistryMaintenance: Service {
     let logger: Logger
 
     func run() async throws {
+        // Health checks on their own loop: a hung check must not hold up lease expiry, which
+        // withdraws the bindings of instances that are gone.
+        await withDiscardingTaskGroup { group in
+            group.addTask { await checker.run(on: registry, interval: interval, logger: logger) }
+            await sweep()
+        }
+        await checker.shutdown()
+    }
+
+    /// Expires leases, marks silent hosts offline, indexes graphs and keeps the gauges, every tick.
+    private func sweep() async {
         let services = Gauge(label: "registryd_services")
         let instances = Gauge(label: "registryd_instances")
         let hosts = Gauge(label: "registryd_hosts")
@@ -32,7 +43,6 @@ struct RegistryMaintenance: Service {
                     expiries.increment(by: expired.count)
                     logger.info("leases expired", metadata: ["instances": "\(expired.joined(separator: ","))"])
                 }
-                await checker.runDueChecks(on: registry, now: Int64((Date().timeIntervalSince1970 * 1000).rounded()), logger: logger)
                 let offline = try await registry.markSilentHostsOffline()
                 if !offline.isEmpty { logger.info("hosts offline", metadata: ["hosts": "\(offline.joined(separator: ","))"]) }
             } catch {
@@ -58,7 +68,6 @@ struct RegistryMaintenance: Service {
             ticks += 1
             try? await Task.sleep(for: interval)
         }
-        await checker.shutdown()
     }
 
     static func size(of path: String) -> Int {

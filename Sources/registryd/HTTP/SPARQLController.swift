@@ -10,6 +10,8 @@ struct SPARQLController {
     typealias Context = RegistrydContext
     let store: QuadStore
     let settings: ServerSettings
+    /// Fetches `LOAD <http(s):...>` sources from the hosts `--pull-allow` names.
+    var fetcher: ManifestFetcher
     /// The RDFS schema of the last query, reused while the schema statements are unchanged.
     let schemas = RDFSSchemaCache()
 
@@ -19,19 +21,52 @@ struct SPARQLController {
         router.post("update") { request, context in try await update(request, context) }
     }
 
+    /// What `LOAD` may read: `http(s)` sources from the hosts of `--pull-allow`, fetched here
+    /// before the update's transaction starts; `file:` sources under `--load-allow-dir`;
+    /// nothing else (docs/trust.md).
+    private func loadSources(for update: Ontology.Update) async throws -> @Sendable (IRI) throws -> [Triple] {
+        var fetched: [String: [Triple]] = [:]
+        for case .load(let source, _, let silent) in update.operations {
+            let scheme = source.value.prefix { $0 != ":" }.lowercased()
+            guard scheme == "http" || scheme == "https", fetched[source.value] == nil else { continue }
+            do {
+                let (bytes, contentType) = try await fetcher.fetch(source.value)
+                let format = ContentNegotiation.rdfFormat(contentType) ?? RDFFormat(fileName: source.value) ?? .turtle
+                fetched[source.value] = try LoadSources.parse(bytes, format: format, source: source.value)
+            } catch where silent {
+                continue
+            } catch let error as APIError where error.status == .forbidden {
+                throw APIError(.forbidden, code: OntologyError.Code.sparqlLoadForbidden.rawValue, "LOAD <\(source.value)>: \(error.message)")
+            }
+        }
+        let files: @Sendable (IRI) throws -> [Triple]
+        if let directory = settings.loadAllowedDirectory {
+            files = LoadSources.files(under: directory)
+        } else {
+            files = { source in
+                throw OntologyError(.sparqlLoadForbidden, "LOAD <\(source.value)>: this server loads no files (an admin can allow a directory with serve --load-allow-dir) and http(s) only from the hosts of --pull-allow")
+            }
+        }
+        let prefetched = fetched
+        return { source in try prefetched[source.value] ?? files(source) }
+    }
+
     /// The protocol's parameters, from the URL and (for POST) the body.
     private func parameters(_ request: inout Request, _ context: Context, bodyParameter: String,
                             bodyType: String) async throws -> [(name: String, value: String)] {
-        var parameters = FormEncoding.decode(Substring(request.uri.query ?? ""))
+        var parameters = try FormEncoding.decode(Substring(request.uri.query ?? ""))
         guard request.method == .post else { return parameters }
-        let body = try await request.collectBody(limit: settings.maxUploadSize)
-        let text = String(buffer: body)
+        var body = try await request.collectBody(limit: settings.maxUploadSize)
+        // A lossy decoding would run a query other than the one sent.
+        guard let text = String(validating: body.readBytes(length: body.readableBytes) ?? [], as: UTF8.self) else {
+            throw APIError(.badRequest, code: "request.invalid_utf8", "the request body is not valid UTF-8")
+        }
         let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(" ").lowercased() ?? ""
         switch type {
         case bodyType:
             parameters.append((bodyParameter, text))
         case "application/x-www-form-urlencoded":
-            parameters += FormEncoding.decode(Substring(text))
+            parameters += try FormEncoding.decode(Substring(text))
         default:
             throw APIError(.unsupportedMediaType, code: "request.media_type",
                            "send the request as \(bodyType) or application/x-www-form-urlencoded, not `\(type)`")
@@ -91,9 +126,10 @@ struct SPARQLController {
         }
         let update = try SPARQLParser().parseUpdate(text)
         let limits = EvaluationLimits(timeout: settings.queryTimeout)
+        let loadSource = try await loadSources(for: update)
         try await store.write { transaction in
             var dataset = StoreUpdateDataset(transaction)
-            try UpdateExecutor(limits: limits).execute(update, on: &dataset)
+            try UpdateExecutor(limits: limits, loadSource: loadSource).execute(update, on: &dataset)
         }
         return Response(status: .noContent)
     }

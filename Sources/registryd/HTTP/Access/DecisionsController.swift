@@ -154,6 +154,9 @@ struct DecisionsController {
         guard !body.subject.isEmpty, body.subject.utf8.count <= 256 else {
             throw APIError(.badRequest, code: "decision.invalid_subject", "`subject.id`: 1 to 256 characters")
         }
+        if let problem = SubjectIdentifier.problem(body.subject) {
+            throw APIError(.badRequest, code: "decision.invalid_subject", "`subject.id`: \(problem)")
+        }
         guard body.credentials.count <= 32 else {
             throw APIError(.badRequest, code: "decision.too_many_credentials", "`subject.credentials`: at most 32")
         }

@@ -8,8 +8,19 @@ import Registry
 
 /// `/v1/gateway/authorize`: the nginx `auth_request` adapter. 200 with the binding in
 /// `X-Registryd-Binding`, 401 without a valid credential or binding, 403 when denied.
+///
+/// What is judged comes from the original request, never from what its client may add
+/// (docs/trust.md): the API name is the path of `X-Original-URI` (a path that could mean two
+/// things to two servers, with `;`, `#`, escaped `/` or `.`, empty or dot segments, is refused,
+/// not judged), and the action from the original method (`X-Original-Method`) through
+/// ``GatewaySettings/actions``; the method is in the decision's context (`context.method`) and
+/// in the binding, which is good for that method only. `X-Registryd-API`, `X-Registryd-Action`
+/// and `X-Registryd-Prefix` are read only when an admin started the daemon with
+/// `--gateway-headers` (and then the gateway must set or clear them, as the shipped
+/// `examples/nginx` configuration does).
 struct GatewayController {
     let access: AccessService
+    var settings = GatewaySettings()
 
     func addRoutes(to router: Router<RegistrydContext>) {
         // nginx sends the subrequest with the original request's method.
@@ -21,21 +32,32 @@ struct GatewayController {
     private func authorize(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         try context.require("authorize gateway requests (decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
         let headers = request.headers
+        let method = (headers[.originalMethod] ?? request.method.rawValue).uppercased()
         let api: String
-        if let named = headers[.registrydAPI] {
+        if settings.trustsHeaders, let named = headers[.registrydAPI] {
             api = named
         } else {
             guard let uri = headers[.originalURI] else {
-                throw APIError(.badRequest, code: "gateway.no_uri", "the gateway must send X-Original-URI (or X-Registryd-API)")
+                throw APIError(.badRequest, code: "gateway.no_uri", "the gateway must send X-Original-URI")
             }
-            var path = String(uri.split(separator: "?", maxSplits: 1).first ?? "")
-            path = path.removingPercentEncoding ?? path
-            if let prefix = headers[.registrydPrefix], path.hasPrefix(prefix) { path.removeFirst(prefix.count) }
-            api = String(path.drop { $0 == "/" })
+            let prefix = settings.trustsHeaders ? headers[.registrydPrefix] : nil
+            switch GatewayPath.apiName(uri: uri, prefix: prefix) {
+            case .success(let name): api = name
+            case .failure(let problem): return denial(.forbidden, problem.message, code: "gateway.refused_uri")
+            }
         }
         // A path that is no API name is a request for nothing the policies name: denied.
         if let problem = DecisionsController.apiProblem(api) { return denial(.forbidden, problem) }
-        let action = try DecisionsController.action(headers[.registrydAction] ?? "call")
+        let action: Action
+        if settings.trustsHeaders, let named = headers[.registrydAction] {
+            action = try DecisionsController.action(named)
+        } else {
+            guard let mapped = settings.actions[method] else {
+                return denial(.forbidden, "the gateway does not map the method `\(method)` to an action (serve --gateway-action)",
+                              code: "gateway.refused_method")
+            }
+            action = mapped
+        }
 
         guard let authorization = headers[.authorization] else {
             return denial(.unauthorized, "no credential (Authorization: Bearer <binding or credential>)")
@@ -53,6 +75,10 @@ struct GatewayController {
                 guard claims.api == api, claims.act == action else {
                     return denial(.forbidden, "the binding is for \(claims.act.rawValue) on \(claims.api), not \(action.rawValue) on \(api)")
                 }
+                // A binding decided for one method is good for that method (and HEAD for GET) only.
+                if let bound = claims.method, bound != method, !(bound == "GET" && method == "HEAD") {
+                    return denial(.forbidden, "the binding is for \(bound) requests, not \(method)")
+                }
                 return allowed(token: token, subject: claims.sub)
             }
         }
@@ -63,7 +89,8 @@ struct GatewayController {
         guard let subject = credentials.lazy.compactMap({ self.subject(of: $0) }).first else {
             return denial(.unauthorized, "no credential verifies (unknown issuer, forged, or malformed)")
         }
-        let outcome = try access.decide(subject: subject.0, credentials: credentials, api: api, action: action, context: [:], explain: false)
+        let outcome = try access.decide(subject: subject.0, credentials: credentials, api: api, action: action,
+                                        context: ["method": .string(method)], explain: false, method: method)
         if let binding = outcome.binding { return allowed(token: binding, subject: subject.0) }
         // Expired credentials are an authentication failure; a policy refusal is 403.
         if subject.1 <= access.clock() { return denial(.unauthorized, "the credential expired") }
@@ -84,11 +111,11 @@ struct GatewayController {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"decision":"permit"}"#)))
     }
 
-    private func denial(_ status: HTTPResponse.Status, _ message: String) -> Response {
+    private func denial(_ status: HTTPResponse.Status, _ message: String, code: String? = nil) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="registryd""# }
-        let code = status == .unauthorized ? "gateway.unauthenticated" : "gateway.denied"
+        let code = code ?? (status == .unauthorized ? "gateway.unauthenticated" : "gateway.denied")
         let body = #"{"error":{"code":""# + code + #"","message":"# + JSONEscaping.quoted(message) + "}}"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
     }
@@ -96,6 +123,7 @@ struct GatewayController {
 
 extension HTTPField.Name {
     static let originalURI = HTTPField.Name("X-Original-URI")!
+    static let originalMethod = HTTPField.Name("X-Original-Method")!
     static let registrydAPI = HTTPField.Name("X-Registryd-API")!
     static let registrydAction = HTTPField.Name("X-Registryd-Action")!
     static let registrydPrefix = HTTPField.Name("X-Registryd-Prefix")!

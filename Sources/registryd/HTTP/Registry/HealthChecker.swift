@@ -3,14 +3,26 @@ import Foundation
 import Logging
 import NIOCore
 import Registry
+import Synchronization
 
 /// Runs the HTTP health checks of registrations (`instance.check`) and sets their health:
 /// 2xx → ok, 429 or 503 → degraded, anything else or no answer in time → broken.
-final class HealthChecker: @unchecked Sendable {
-    // @unchecked: `due` is touched only by the maintenance loop, one tick at a time.
+///
+/// Checks run on their own, at most ``maxInFlight`` at once, each bounded by its own timeout:
+/// a check that hangs holds its slot only, never the lease expiry or the other checks.
+final class HealthChecker: Sendable {
     let allowList: HostAllowList
-    private var due: [String: Int64] = [:]
+    /// The most checks running at once.
+    let maxInFlight = 32
     private let client: HTTPClient
+    private let state = Mutex(State())
+
+    private struct State {
+        /// When each registration's check is due next (milliseconds since 1970).
+        var due: [String: Int64] = [:]
+        /// The registrations whose check is running.
+        var running: Set<String> = []
+    }
 
     init(allowList: HostAllowList) {
         self.allowList = allowList
@@ -24,30 +36,45 @@ final class HealthChecker: @unchecked Sendable {
         try? await client.shutdown()
     }
 
-    /// Runs the checks that are due at `now` (milliseconds since 1970), at most 32 at once.
-    func runDueChecks(on registry: Registry, now: Int64, logger: Logger) async {
+    /// Runs checks as they fall due until the daemon stops.
+    func run(on registry: Registry, interval: Duration, logger: Logger) async {
+        await withDiscardingTaskGroup { group in
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+                for entry in claimDueChecks(on: registry, now: now) {
+                    group.addTask { await self.runCheck(entry, on: registry, logger: logger) }
+                }
+                try? await Task.sleep(for: interval)
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// The checks due at `now` that are not running, as many as free slots allow, marked running.
+    func claimDueChecks(on registry: Registry, now: Int64) -> [(id: String, check: HealthCheckSpec, health: HealthStatus)] {
         let checks = registry.healthChecks()
-        let current = Set(checks.map(\.id))
-        due = due.filter { current.contains($0.key) }
-        let ready = checks.filter { (due[$0.id] ?? 0) <= now }.prefix(32)
-        guard !ready.isEmpty else { return }
-        for entry in ready { due[entry.id] = now + entry.check.intervalMilliseconds }
-        await withTaskGroup(of: (String, HealthStatus, String).self) { group in
+        return state.withLock { state in
+            let current = Set(checks.map(\.id))
+            state.due = state.due.filter { current.contains($0.key) }
+            let free = max(0, maxInFlight - state.running.count)
+            let ready = checks.filter { (state.due[$0.id] ?? 0) <= now && !state.running.contains($0.id) }.prefix(free)
             for entry in ready {
-                group.addTask { [self] in
-                    let (status, note) = await self.probe(entry.check)
-                    return (entry.id, status, note)
-                }
+                state.due[entry.id] = now + entry.check.intervalMilliseconds
+                state.running.insert(entry.id)
             }
-            for await (id, status, note) in group {
-                guard registry.registration(id: id)?.health != status else { continue }
-                do {
-                    _ = try await registry.setHealth(id: id, to: status, note: note)
-                    logger.info("health check", metadata: ["instance": "\(id)", "health": "\(status.rawValue)", "note": "\(note)"])
-                } catch {
-                    logger.debug("health check result not stored", metadata: ["instance": "\(id)", "error": "\(error)"])
-                }
-            }
+            return Array(ready)
+        }
+    }
+
+    private func runCheck(_ entry: (id: String, check: HealthCheckSpec, health: HealthStatus), on registry: Registry, logger: Logger) async {
+        defer { _ = state.withLock { $0.running.remove(entry.id) } }
+        let (status, note) = await probe(entry.check)
+        guard !Task.isCancelled, registry.registration(id: entry.id)?.health != status else { return }
+        do {
+            _ = try await registry.setHealth(id: entry.id, to: status, note: note)
+            logger.info("health check", metadata: ["instance": "\(entry.id)", "health": "\(status.rawValue)", "note": "\(note)"])
+        } catch {
+            logger.debug("health check result not stored", metadata: ["instance": "\(entry.id)", "error": "\(error)"])
         }
     }
 

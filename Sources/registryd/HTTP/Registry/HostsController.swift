@@ -16,7 +16,7 @@ struct HostsController {
     }
 
     private func register(_ request: Request, _ context: RegistrydContext) async throws -> Response {
-        try context.require("register hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let principal = try context.require("register hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
         var request = request
         var buffer = try await request.collectBody(limit: 64 << 10)
         let json = try JSONValue.parse(Data(buffer.readBytes(length: buffer.readableBytes) ?? []))
@@ -46,8 +46,13 @@ struct HostsController {
             guard let milliseconds, milliseconds >= 100 else { throw RegistryError(.invalidManifest, "`ttl`: expected a duration such as \"30s\"") }
             spec.ttlMilliseconds = milliseconds
         }
-        let host = try await registry.registerHost(spec)
+        let host = try await registry.registerHost(spec, owner: principal.tokenID, authorize: Self.mayChange(principal))
         return try JSONResponse.make(HostView(host), status: .created, index: host.index)
+    }
+
+    /// A host is changed by the token that registered it, or an admin (docs/trust.md).
+    static func mayChange(_ principal: Principal) -> HostAuthorization {
+        { host in principal.isAdmin || (host.owner != nil && host.owner == principal.tokenID) }
     }
 
     private func list(_ request: Request, _ context: RegistrydContext) async throws -> Response {
@@ -83,16 +88,16 @@ struct HostsController {
     }
 
     private func remove(_ context: RegistrydContext) async throws -> Response {
-        try context.require("remove hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let principal = try context.require("remove hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
-        try await registry.removeHost(id: id)
+        try await registry.removeHost(id: id, authorize: Self.mayChange(principal))
         return try JSONResponse.make(["index": registry.index], index: registry.index)
     }
 
     private func heartbeat(_ context: RegistrydContext) async throws -> Response {
-        try context.require("send host heartbeats (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let principal = try context.require("send host heartbeats (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
-        let host = try await registry.heartbeat(host: id)
+        let host = try await registry.heartbeat(host: id, authorize: Self.mayChange(principal))
         return try JSONResponse.make(HostView(host), index: host.index)
     }
 }

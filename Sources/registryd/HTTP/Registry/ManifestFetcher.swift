@@ -11,7 +11,8 @@ import NIOCore
 /// size limit on the body.
 struct ManifestFetcher: Sendable {
     let allowList: HostAllowList
-    var timeout: Duration = .seconds(5)
+    /// The most a whole fetch (connect, head and body) may take.
+    var timeout: Duration = .seconds(10)
     var maxSize: Int = 1 << 20
 
     /// The body and its content type.
@@ -29,9 +30,28 @@ struct ManifestFetcher: Sendable {
         configuration.redirectConfiguration = .disallow
         configuration.timeout = .init(connect: .seconds(2), read: .seconds(5))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-        let result = await Result(catching: { try await get(url, client: client) })
+        let result = await Result(catching: { try await withDeadline(url) { try await get(url, client: client) } })
         try? await client.shutdown()
         return try result.get()
+    }
+
+    /// Runs `body` for at most ``timeout`` in all: the client's own timeouts bound the wait for
+    /// each byte, so a server that drips its head or body a byte at a time would otherwise
+    /// hold the request (and its handler) for as long as it likes.
+    private func withDeadline<T: Sendable>(_ url: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let timeout = self.timeout
+        return try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else {
+                throw APIError(.gatewayTimeout, code: "pull.timeout", "`\(url)` did not answer in full within \(timeout)")
+            }
+            return value
+        }
     }
 
     private func get(_ url: String, client: HTTPClient) async throws -> ([UInt8], String?) {
