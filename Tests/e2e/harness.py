@@ -27,6 +27,8 @@ class Checks:
     def check(self, what, condition, detail=""):
         if condition:
             self.passed += 1
+            if os.environ.get("E2E_VERBOSE"):
+                print(f"ok {what}"[:300])
         else:
             self.failed += 1
             print(f"FAIL {what} {detail}"[:2000])

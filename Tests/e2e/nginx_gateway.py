@@ -43,7 +43,8 @@ check = checks.check
 b64url = harness.b64url
 opener = harness.opener
 work = tempfile.mkdtemp(prefix="registryd-nginx-conf-")
-daemon = harness.Daemon(sys.argv[1], prefix="registryd-nginx-")
+# X-Registryd-Prefix, -API and -Action are set by the locations below: an admin opts in.
+daemon = harness.Daemon(sys.argv[1], prefix="registryd-nginx-", args=["--gateway-headers"])
 registryd, admin, registryd_port = daemon.base, daemon.admin, daemon.port
 nginx = None
 upstream = None

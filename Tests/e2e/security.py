@@ -140,7 +140,9 @@ allowed.routes.update({
     "/huge.json": (200, {"Content-Type": "application/json"}, b" " * (8 << 20) + b"{}"),
 })
 
-DAEMON_ARGS = ["--pull-allow", f"127.0.0.1:{ALLOWED}"]
+# --gateway-headers: the gateway checks below also send X-Registryd-Action and -Prefix, read only in
+# that (admin-chosen) mode; hardening.py covers the default, where they are ignored.
+DAEMON_ARGS = ["--pull-allow", f"127.0.0.1:{ALLOWED}", "--gateway-headers"]
 daemon = harness.Daemon(sys.argv[1], prefix="registryd-security-", args=DAEMON_ARGS)
 base, admin, pid = daemon.base, daemon.admin, daemon.pid
 plain = None  # a second daemon without --pull-allow
