@@ -419,6 +419,13 @@ try:
         check(f"adapter: {uri} refused for Nurse and SeniorDoctor: 403 gateway.refused_uri",
               all(r[0] == 403 and code(r[3]) == "gateway.refused_uri" for r in results),
               [(r[0], r[2][:200]) for r in results])
+    # /v1/decisions takes the same names: one holding `;`, `#` or `?` is refused, not judged
+    for api in ["shop.example/Admin;jsessionid=1/delete", "shop.example/Admin#x", "shop.example/Admin?x=1"]:
+        result = request(bypass.port, "POST", "/v1/decisions", {**bearer(bypass_token), "Content-Type": "application/json"},
+                         json.dumps({"subject": {"id": "nurse", "credentials": [nurse]}, "api": api,
+                                     "action": "call"}).encode())
+        check(f"POST /v1/decisions for {api}: 400, not judged", result[0] == 400 and code(result[3]) is not None,
+              result[:3:2])
     for daemon in (main, bypass):
         stop(daemon)
 

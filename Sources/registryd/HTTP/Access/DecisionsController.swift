@@ -137,6 +137,11 @@ struct DecisionsController {
         guard !api.utf8.contains(UInt8(ascii: "%")), !api.utf8.contains(UInt8(ascii: "\\")) else {
             return "`\(api)` has a `%` or `\\`; API names are not escaped"
         }
+        // Servers read these as path parameters, fragments or queries: a name holding one
+        // would be judged as one API and served as another (docs/trust.md).
+        if let bad = api.first(where: { $0 == ";" || $0 == "#" || $0 == "?" }) {
+            return "`\(api)` has a `\(bad)`, which servers read as a parameter, fragment or query"
+        }
         let segments = api.split(separator: "/", omittingEmptySubsequences: false)
         guard !segments.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) else {
             return "`\(api)` has an empty, `.` or `..` segment"
