@@ -37,20 +37,26 @@ enum RegistryFixtures {
 }
 
 /// `python3 -m http.server`-style static server on a free loopback port, for pull registration.
+///
+/// The server ends when its standard input closes, which happens when this object goes or the
+/// test process exits (a `deinit` does not run at exit: servers used to outlive the tests).
 final class StaticFileServer {
     let process = Process()
     let port: Int
+    private let input = Pipe()
 
     init(directory: String) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", """
-            import functools, http.server, sys
+            import functools, http.server, os, sys, threading
             handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
             server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+            threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
             print(server.server_address[1], flush=True)
             server.serve_forever()
             """, directory]
         let output = Pipe()
+        process.standardInput = input
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
