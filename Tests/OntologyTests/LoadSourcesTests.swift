@@ -9,7 +9,7 @@ struct LoadSourcesTests {
     init() throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("load-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try "<http://e/s> <http://e/p> 1 .\n".write(toFile: directory + "/ok.nt", atomically: true, encoding: .utf8)
+        try "<http://e/s> <http://e/p> \"1\" .\n".write(toFile: directory + "/ok.nt", atomically: true, encoding: .utf8)
         try "SECRET-LINE is not turtle\n".write(toFile: directory + "/secret.ttl", atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(atPath: directory + "/link.ttl", withDestinationPath: "/etc/hostname")
     }

@@ -58,7 +58,7 @@ public enum LoadSources {
             }
         } catch let error as OntologyError {
             let place = error.position.map { " (at \($0))" } ?? ""
-            throw OntologyError(.sparqlLoadFailed, "LOAD <\(source)>: the source is not valid \(format)\(place)")
+            throw OntologyError(.sparqlLoadFailed, "LOAD <\(source)>: the source is not valid \(format.rawValue)\(place)")
         }
         return triples
     }

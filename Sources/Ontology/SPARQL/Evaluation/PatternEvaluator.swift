@@ -28,6 +28,8 @@ final class PatternEvaluator {
         self.slots = slots
         self.limits = limits
         self.functions = functions
+        // Functions that can run long on one value (REGEX on a large literal) stop at it too.
+        self.functions.deadline = limits.deadline
     }
 
     var emptySolution: Solution { Solution(width: slots.count) }

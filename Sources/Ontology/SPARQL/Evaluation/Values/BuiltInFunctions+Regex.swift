@@ -7,8 +7,8 @@ extension BuiltInFunctions {
         let (text, _) = try args.stringLiteral(0)
         let pattern = try args.simpleString(1)
         let flags = args.count == 3 ? try args.simpleString(2) : ""
-        let regex = try context.regexCache.regex(pattern, flags: flags)
-        return boolean(text.contains(regex))
+        let program = try context.regexCache.regex(pattern, flags: flags)
+        return boolean(try program.isMatch(in: Array(text.unicodeScalars), deadline: context.deadline))
     }
 
     /// REPLACE(text, pattern, replacement, flags?): every non-overlapping match of `pattern` in
@@ -23,23 +23,22 @@ extension BuiltInFunctions {
         let pattern = try args.simpleString(1)
         let replacement = try parseReplacement(try args.simpleString(2))
         let flags = args.count == 4 ? try args.simpleString(3) : ""
-        let regex = try context.regexCache.regex(pattern, flags: flags)
-        if "".contains(regex) {
+        let program = try context.regexCache.regex(pattern, flags: flags)
+        if program.matchesEmptyString() {
             throw ExpressionError(reason: "REPLACE: pattern `\(pattern)` matches the empty string")
         }
-        let scalars = text.unicodeScalars
+        let scalars = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
-        var last = scalars.startIndex
-        for match in text.matches(of: regex) {
+        var last = 0
+        for match in try program.matches(in: scalars, deadline: context.deadline) {
             out.append(contentsOf: scalars[last..<match.range.lowerBound])
-            let groups = match.output
             for part in replacement {
                 switch part {
                 case .text(let value):
                     out.append(contentsOf: value.unicodeScalars)
                 case .group(let digits):
-                    let (number, rest) = groupReference(digits, groupCount: groups.count - 1)
-                    if number < groups.count, let range = groups[number].range {
+                    let (number, rest) = groupReference(digits, groupCount: program.groupCount)
+                    if let range = match.group(number) {
                         out.append(contentsOf: scalars[range])
                     }
                     out.append(contentsOf: rest.unicodeScalars)

@@ -18,6 +18,8 @@ struct FunctionContext: Sendable {
     /// Compiled REGEX and REPLACE patterns, so that a pattern is compiled once per query
     /// rather than once per solution.
     var regexCache = RegexCache()
+    /// When the query must stop; a function whose own work is long checks it (REGEX, REPLACE).
+    var deadline: ContinuousClock.Instant?
 
     /// Makes a context.
     /// - Parameters:

@@ -1,16 +1,20 @@
-/// Regular expressions of XPath F&O §5.6 (used by REGEX and REPLACE, §17.4.3.14-15), run on
-/// Swift Regex.
+/// Regular expressions of XPath F&O §5.6 (used by REGEX and REPLACE, §17.4.3.14-15).
 ///
-/// XPath matches code point by code point, so the regex runs with Unicode scalar semantics
-/// (Swift's default is grapheme clusters, where `.` would swallow a whole emoji sequence). The
-/// flags map to Regex options: `i` ignores case, `s` lets `.` match newlines, `m` makes `^` and
-/// `$` match at line ends, `x` removes whitespace outside character classes, and `q` takes
-/// the whole pattern literally. Other flags are an error (XPath `FORX0001`), as is a pattern
-/// Swift cannot compile (`FORX0002`).
+/// Patterns compile to an ``XPathRegexProgram`` that matches in time linear in the text,
+/// rather than to Swift Regex, whose backtracking takes exponential time on patterns such as
+/// `^(a+)+$`: a REGEX filter over data cannot be interrupted, so one such pattern could hold
+/// a server thread far beyond the query timeout. The price is that back-references
+/// (`(a)\1`) are refused, as Oxigraph (on Rust's regex crate) refuses them.
+///
+/// The flags are XPath's: `i` ignores case, `s` lets `.` match `\n` and `\r`, `m` makes `^`
+/// and `$` match at line ends, `x` removes whitespace outside character classes, and `q`
+/// takes the whole pattern literally (`i` still applies; `x` does not). Other flags are an
+/// error (XPath `FORX0001`), as is an invalid pattern (`FORX0002`).
 enum XPathRegex {
     /// Compiles `pattern` with XPath `flags`.
-    /// - Throws: ``ExpressionError`` for an unknown flag or an invalid pattern.
-    static func compile(_ pattern: String, flags: String) throws -> Regex<AnyRegexOutput> {
+    /// - Throws: ``ExpressionError`` for an unknown flag, an invalid or too large pattern, or
+    ///   a back-reference.
+    static func compile(_ pattern: String, flags: String) throws -> XPathRegexProgram {
         var ignoreCase = false
         var dotAll = false
         var multiline = false
@@ -26,100 +30,43 @@ enum XPathRegex {
             default: throw ExpressionError(reason: "unknown regular expression flag `\(flag)`")
             }
         }
-        var source = pattern
         if literal {
-            source = escaped(pattern)
-        } else {
-            if extended { source = removingWhitespace(source) }
-            source = translatingClassSubtraction(source)
-        }
-        var regex: Regex<AnyRegexOutput>
-        do {
-            regex = try Regex(source)
-        } catch {
-            throw ExpressionError(reason: "invalid regular expression `\(pattern)`")
-        }
-        regex = regex.matchingSemantics(.unicodeScalar)
-        if ignoreCase { regex = regex.ignoresCase() }
-        if dotAll { regex = regex.dotMatchesNewlines() }
-        if multiline { regex = regex.anchorsMatchLineEndings() }
-        return regex
-    }
-
-    /// The pattern with every metacharacter escaped (the `q` flag).
-    static func escaped(_ pattern: String) -> String {
-        var out = ""
-        out.reserveCapacity(pattern.utf8.count)
-        for scalar in pattern.unicodeScalars {
-            switch scalar {
-            case "\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}":
-                out.unicodeScalars.append("\\")
-            default:
-                break
+            let literals = pattern.unicodeScalars.map {
+                XPathRegexParser.literal($0.value, caseInsensitive: ignoreCase)
             }
-            out.unicodeScalars.append(scalar)
+            return try XPathRegexCompiler.compile(.sequence(literals), groupCount: 0,
+                                                  caseInsensitive: ignoreCase, source: pattern)
         }
-        return out
-    }
-
-    /// XPath writes character class subtraction `[a-z-[aeiou]]` (XSD Part 2 §F.1.1); Swift's
-    /// regex syntax spells it `[a-z--[aeiou]]`. Rewrites each `-[` inside a class.
-    static func translatingClassSubtraction(_ pattern: String) -> String {
-        guard pattern.contains("-[") else { return pattern }
-        var out = String.UnicodeScalarView()
-        var classDepth = 0
-        var escaping = false
-        var afterDash = false   // the previous scalar was an unescaped `-` inside a class
-        for scalar in pattern.unicodeScalars {
-            if escaping {
-                escaping = false
-                afterDash = false
-                out.append(scalar)
-                continue
-            }
-            switch scalar {
-            case "\\":
-                escaping = true
-            case "[":
-                if classDepth > 0 && afterDash { out.append("-") }
-                classDepth += 1
-            case "]":
-                if classDepth > 0 { classDepth -= 1 }
-            default:
-                break
-            }
-            afterDash = classDepth > 0 && scalar == "-"
-            out.append(scalar)
-        }
-        return String(out)
+        let scalars = extended ? removingWhitespace(pattern) : Array(pattern.unicodeScalars)
+        var parser = XPathRegexParser(pattern: scalars, source: pattern, caseInsensitive: ignoreCase,
+                                      dotAll: dotAll, multiline: multiline)
+        let node = try parser.parse()
+        return try XPathRegexCompiler.compile(node, groupCount: parser.groupCount,
+                                              caseInsensitive: ignoreCase, source: pattern)
     }
 
     /// The pattern without the whitespace (tab, newline, carriage return, space) that stands
     /// outside character classes (the `x` flag of XPath F&O §5.6.2, which, unlike Perl's, has
-    /// no comments).
-    static func removingWhitespace(_ pattern: String) -> String {
-        var out = ""
+    /// no comments). Whitespace goes even after a `\`: XPath's own example reads
+    /// `hello\ sworld` as `hello\sworld`.
+    static func removingWhitespace(_ pattern: String) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
         var classDepth = 0
         var escaping = false
         for scalar in pattern.unicodeScalars {
+            let isWhitespace = scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
+            if isWhitespace && classDepth == 0 { continue }
+            out.append(scalar)
             if escaping {
                 escaping = false
-                out.unicodeScalars.append(scalar)
                 continue
             }
             switch scalar {
-            case "\\":
-                escaping = true
-            case "[":
-                classDepth += 1
-            case "]":
-                if classDepth > 0 { classDepth -= 1 }
-            case " ", "\t", "\n", "\r":
-                if classDepth == 0 { continue }
-            default:
-                break
+            case "\\": escaping = true
+            case "[": classDepth += 1
+            case "]": if classDepth > 0 { classDepth -= 1 }
+            default: break
             }
-            out.unicodeScalars.append(scalar)
         }
         return out
     }
