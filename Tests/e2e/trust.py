@@ -290,6 +290,12 @@ try:
     broken = f"<{instance}> ms:healthStatus ms:Broken ."
     refused("5: evil's Turtle marking the clinic's instance ms:Broken",
             register_turtle(own_service("evil.example", "Hs", "evil-hs", broken), evil, "evil-hs"), [instance])
+    # Linking its own node to the clinic's endpoint would make the registry state that the
+    # clinic's endpoint is served by evil's instance (`ms:servedBy`): refused too.
+    clinic_endpoint = first(sparql(f"SELECT ?e WHERE {{ <{method}> <{MS}hasEndpoint> ?e }}", clinic), "e")
+    taken = f"<https://evil.example/evil-se#m> ms:hasEndpoint <{clinic_endpoint}> ."
+    refused("5: evil's Turtle claiming the clinic's endpoint for its own method",
+            register_turtle(own_service("evil.example", "Se", "evil-se", taken), evil, "evil-se"), [str(clinic_endpoint)])
     status, _, body = call("GET", "/v1/resolve?name=" + urllib.parse.quote("clinic.example/Records/db/read", safe="/"),
                            token=clinic)
     addresses = [e.get("address") for e in body.get("endpoints", [])] if isinstance(body, dict) else None
@@ -299,6 +305,7 @@ try:
     check("5: the clinic's instance has exactly one ms:healthStatus", isinstance(rows, list) and len(rows) == 1, rows)
     remove("evil-ep")
     remove("evil-hs")
+    remove("evil-se")
 
     # ================= 6. hosts have owners =================
     status, _, body = call("POST", "/v1/hosts", {"id": "clinic-gw-1", "tier": "edge", "ttl": "1h"}, clinic)

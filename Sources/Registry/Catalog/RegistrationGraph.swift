@@ -32,7 +32,7 @@ enum RegistrationGraph {
     /// update its health), drops the state the registry owns (`ms:healthStatus`,
     /// `ms:registrationId` of the instance), links every endpoint to the instance, and keeps the
     /// rest as N-Triples.
-    static func prepare(_ registration: RDFRegistration, graphIRI: String) -> (document: String, instanceNode: String) {
+    static func prepare(_ registration: RDFRegistration, graphIRI: String) -> (document: String, instanceNode: String, triples: [Triple]) {
         let instanceIRI: String
         if let iri = registration.instance?.iri?.value { instanceIRI = iri } else { instanceIRI = graphIRI + "#instance" }
         let instance = Term.iri(instanceIRI)
@@ -55,6 +55,6 @@ enum RegistrationGraph {
         for triple in triples {
             NTriplesEscaping.appendTriple(triple, to: &bytes)
         }
-        return (String(decoding: bytes, as: UTF8.self), instanceIRI)
+        return (String(decoding: bytes, as: UTF8.self), instanceIRI, triples)
     }
 }

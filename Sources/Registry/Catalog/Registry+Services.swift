@@ -70,18 +70,24 @@ extension Registry {
         case .rdf(let uploaded):
             template.source = .rdf
             let document = RegistrationTrust.rebased(uploaded, into: template.graphIRI)
-            input = .rdf(document)
             let prepared = RegistrationGraph.prepare(document, graphIRI: template.graphIRI)
             template.document = prepared.document
             template.instanceNode = prepared.instanceNode
+            // Judged as stored: the triples the registry adds (an endpoint `ms:servedBy` the
+            // instance) describe what the document names, too.
+            input = .rdf(RDFRegistration(manifest: document.manifest, triples: prepared.triples, service: document.service,
+                                         instance: .iri(prepared.instanceNode)))
         }
         let graph = IRI(template.graphIRI)
         let claimed = try RegistrationTrust.claims(of: input, graphIRI: template.graphIRI, authorize: authorize)
-        if !claimed.isEmpty { try await checkNotDescribedByAdmin(claimed) }
+        // Asked of the store only for what this site does not claim yet (a registration that
+        // replaces itself, or another instance of the same device, costs no read).
+        let site = manifest.name.site
+        let unclaimed = state.withLock { state in claimed.filter { state.claims[$0]?[site] == nil } }
+        if !unclaimed.isEmpty { try await checkNotDescribedByAdmin(unclaimed) }
         let buildGraph = try RegistrationGraph.builder(of: template)
         let manifestJSON = manifest.compactJSON
         let prepared = template
-        let site = manifest.name.site
         return try await write { transaction, state, pending in
             let existing = state.registrations[id]
             if let replacing, existing == nil, replacing == id {
@@ -91,6 +97,8 @@ extension Registry {
                 throw RegistryError(.forbidden, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
             }
             try Self.checkClaims(claimed, site: site, id: id, state: state)
+            if let existing { pending.changeClaims(RegistrationTrust.claimedIRIs(of: existing), site: existing.name.site, by: -1) }
+            pending.changeClaims(claimed, site: site, by: 1)
             var registration = prepared
             registration.pullURL = pullURL ?? existing?.pullURL
             registration.owner = owner ?? existing?.owner
@@ -122,13 +130,11 @@ extension Registry {
     /// Refuses IRIs that a live registration of another site claims, and `http(s)` IRIs on the
     /// host of another registered site.
     static func checkClaims(_ claimed: Set<String>, site: String, id: String, state: StateView) throws {
-        let replaced = state.registrations[id]
+        let replaced = state.registrations[id].map { ($0.name.site, RegistrationTrust.claimedIRIs(of: $0)) }
         for iri in claimed.sorted() {
             var counts = state.sites(claiming: iri)
             // The registration this one replaces goes away with this write.
-            if let replaced, RegistrationTrust.claimedIRIs(of: replaced).contains(iri) {
-                counts[replaced.name.site, default: 1] -= 1
-            }
+            if let (oldSite, oldClaims) = replaced, oldClaims.contains(iri) { counts[oldSite, default: 1] -= 1 }
             if let other = counts.filter({ $0.key != site && $0.value > 0 }).keys.min() {
                 throw RegistryError(.notOwned, "the registration describes <\(iri)>, which a registration of the site `\(other)` describes")
             }
@@ -159,6 +165,7 @@ extension Registry {
                        as kind: RegistryEvent.Kind) throws {
         try transaction.dropInMemory(graph: IRI(registration.graphIRI))
         try transaction.deleteRecord(in: serviceCollection, key: registration.id)
+        pending.changeClaims(RegistrationTrust.claimedIRIs(of: registration), site: registration.name.site, by: -1)
         pending.registrations[registration.id] = .some(nil)
         pending.leases[registration.id] = .some(nil)
         _ = pending.event(kind, id: registration.id, name: registration.name.value, version: registration.manifest.version)

@@ -172,6 +172,13 @@ public final class Registry: Sendable {
         var hostSeen: [String: Int64] = [:]
         var pins: [ServiceName: NamePin] = [:]
         var events: [RegistryEvent] = []
+        /// How the claims of ``State/claims`` change, by IRI and site, for the later writes
+        /// of the same group (the published claims follow from the registrations at COMMIT).
+        var claimChanges: [String: [String: Int]] = [:]
+
+        mutating func changeClaims(_ iris: Set<String>, site: String, by delta: Int) {
+            for iri in iris { claimChanges[iri, default: [:]][site, default: 0] += delta }
+        }
 
         mutating func event(_ type: RegistryEvent.Kind, id: String?, name: String?, version: String? = nil,
                             health: HealthStatus? = nil, generation: Int64? = nil) -> Int64 {
@@ -189,6 +196,9 @@ public final class Registry: Sendable {
             hosts.merge(later.hosts) { $1 }
             hostSeen.merge(later.hostSeen) { $1 }
             pins.merge(later.pins) { $1 }
+            for (iri, sites) in later.claimChanges {
+                for (site, delta) in sites { claimChanges[iri, default: [:]][site, default: 0] += delta }
+            }
         }
 
         func apply(to state: inout State, retention: Int) {

@@ -21,6 +21,7 @@ struct StateView {
     let pins: Overlaid<ServiceName, NamePin>
     private let names: NameIndex
     private let claims: [String: [String: Int]]
+    private let claimChanges: [String: [String: Int]]
     /// Registrations per site (published state; see ``RegistrationTrust``).
     let sites: [String: Int]
     private let changedRegistrations: [String: Registration?]
@@ -35,6 +36,7 @@ struct StateView {
         pins = Overlaid(published: state.pins, overlay: (batch?.pins ?? [:]).mapValues { Optional($0) })
         names = state.names
         claims = state.claims
+        claimChanges = batch?.claimChanges ?? [:]
         sites = state.sites
         changedRegistrations = batch?.registrations ?? [:]
         index = batch?.index ?? state.index
@@ -54,14 +56,7 @@ struct StateView {
     /// changes included.
     func sites(claiming iri: String) -> [String: Int] {
         var counts = claims[iri] ?? [:]
-        for (id, registration) in changedRegistrations {
-            if let old = registrations.published[id], RegistrationTrust.claimedIRIs(of: old).contains(iri) {
-                counts[old.name.site, default: 1] -= 1
-            }
-            if let registration, RegistrationTrust.claimedIRIs(of: registration).contains(iri) {
-                counts[registration.name.site, default: 0] += 1
-            }
-        }
+        for (site, delta) in claimChanges[iri] ?? [:] { counts[site, default: 0] += delta }
         return counts.filter { $0.value > 0 }
     }
 
