@@ -39,16 +39,10 @@ public final class StoreDataset: QueryableDataset {
     }
 
     public func quads(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector) -> AnyIterator<Quad> {
-        guard failure == nil else { return AnyIterator { nil } }
+        // A predicate that is no IRI matches nothing.
+        guard failure == nil, let predicateIRI = predicate.map({ $0.iri }) ?? .some(nil) else { return AnyIterator { nil } }
         if case .only(let selected) = memoryGraphs {
-            return selectedQuads(subject: subject, predicate: predicate, object: object, in: graphs, memory: selected)
-        }
-        let predicateIRI: IRI?
-        if let predicate {
-            guard let iri = predicate.iri else { return AnyIterator { nil } }
-            predicateIRI = iri
-        } else {
-            predicateIRI = nil
+            return selectedQuads(subject: subject, predicate: predicateIRI, object: object, in: graphs, memory: selected)
         }
         let scope = Self.scope(graphs)
         do {
@@ -148,15 +142,8 @@ public final class StoreDataset: QueryableDataset {
     }
 
     /// Quads of the stored graphs and of the `memory` graphs only.
-    private func selectedQuads(subject: Term?, predicate: Term?, object: Term?, in graphs: GraphSelector,
+    private func selectedQuads(subject: Term?, predicate predicateIRI: IRI?, object: Term?, in graphs: GraphSelector,
                                memory: Set<IRI>) -> AnyIterator<Quad> {
-        let predicateIRI: IRI?
-        if let predicate {
-            guard let iri = predicate.iri else { return AnyIterator { nil } }
-            predicateIRI = iri
-        } else {
-            predicateIRI = nil
-        }
         do {
             var found: [Quad]
             switch graphs {
