@@ -77,9 +77,9 @@ final class AccessService: Sendable {
         for record in try registry.records(in: Self.revokedCollection) {
             if let expires = Double(record.value), expires > now { loaded.revoked[record.key] = expires }
         }
-        let generation = try registry.records(in: Self.metaCollection).first { $0.key == "generation" }.flatMap { Int64($0.value) } ?? 0
-        loaded.verifier = try CredentialVerifier(authorities: Array(loaded.authorities.values))
         let meta = try registry.records(in: Self.metaCollection)
+        let generation = meta.first { $0.key == "generation" }.flatMap { Int64($0.value) } ?? 0
+        loaded.verifier = try CredentialVerifier(authorities: Array(loaded.authorities.values))
         let validated = meta.first { $0.key == "orderings" }.flatMap { try? decoder.decode(OrderingSnapshot.self, from: Data($0.value.utf8)) }
         (loaded.policies, loaded.degraded) = Self.startingPolicies(Self.ordered(loaded.documents), generation: generation,
                                                                    ontology: ontology, validated: validated)
