@@ -51,8 +51,7 @@ let package = Package(
         ),
         .target(
             name: "Ontology",
-            dependencies: ["CLibXML2", "CSQLite"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["CLibXML2", "CSQLite"]
         ),
         .target(
             name: "Registry",
@@ -66,8 +65,7 @@ let package = Package(
         // The access service: the policy language, attribute domains, credentials, decisions.
         .target(
             name: "AccessControl",
-            dependencies: ["JOSE", "Ontology"],
-            swiftSettings: [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+            dependencies: ["JOSE", "Ontology"]
         ),
         .executableTarget(
             name: "registryd",
