@@ -8,6 +8,10 @@ struct Principal: Sendable, Hashable {
 
     var isAdmin: Bool { scopes.contains(.admin) }
 
+    /// Whether the principal may ask for decisions and read what they rest on (policies,
+    /// bindings): a gateway's `decide` token, or an admin.
+    var mayDecide: Bool { isAdmin || scopes.contains(.decide) }
+
     /// Whether the principal may read (query, list, resolve, watch). Registering services
     /// need to find their peers, so a register scope reads too.
     var canQuery: Bool {

@@ -28,14 +28,14 @@ struct BindingsController {
         }
         let group = router.group("v1/bindings")
         group.get { request, context in
-            try context.require("list bindings (admin or decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+            try context.require("list bindings (admin or decide scope)", \.mayDecide)
             let query = RegistrationBody.query(of: request)
             struct Body: Encodable { var bindings: [View] }
             let bindings = access.bindings(subject: query["subject"], api: query["api"]).map { View(claims: $0.0, revoked: $0.revoked) }
             return try JSONResponse.make(Body(bindings: bindings), index: access.registry.index)
         }
         group.get(":id") { _, context in
-            try context.require("read bindings (admin or decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+            try context.require("read bindings (admin or decide scope)", \.mayDecide)
             let id = try context.parameters.require("id")
             guard let (claims, revoked) = access.binding(id) else { throw RegistryError(.notFound, "no live binding `\(id)`") }
             return try JSONResponse.make(View(claims: claims, revoked: revoked))

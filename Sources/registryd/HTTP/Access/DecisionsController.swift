@@ -150,7 +150,7 @@ struct DecisionsController {
     }
 
     private func decide(_ request: Request, _ context: RegistrydContext) async throws -> Response {
-        try context.require("ask for decisions (decide or admin scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+        try context.require("ask for decisions (decide or admin scope)", \.mayDecide)
         var request = request
         var buffer = try await request.collectBody(limit: 256 << 10)
         let body = try Body(buffer.readBytes(length: buffer.readableBytes) ?? [])

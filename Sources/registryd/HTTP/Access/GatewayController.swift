@@ -30,7 +30,7 @@ struct GatewayController {
     }
 
     private func authorize(_ request: Request, _ context: RegistrydContext) async throws -> Response {
-        try context.require("authorize gateway requests (decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+        try context.require("authorize gateway requests (decide scope)", \.mayDecide)
         let headers = request.headers
         let method = (headers[.originalMethod] ?? request.method.rawValue).uppercased()
         let api: String

@@ -47,12 +47,12 @@ struct PoliciesController {
     }
 
     private func list(_ context: RegistrydContext) throws -> Response {
-        try context.require("read policies (admin or decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+        try context.require("read policies (admin or decide scope)", \.mayDecide)
         return try JSONResponse.make(summary(access.policies))
     }
 
     private func show(_ context: RegistrydContext) throws -> Response {
-        try context.require("read policies (admin or decide scope)") { $0.isAdmin || $0.scopes.contains(.decide) }
+        try context.require("read policies (admin or decide scope)", \.mayDecide)
         let name = try name(context)
         guard let text = access.documents[name] else { throw RegistryError(.notFound, "no policy named `\(name)`") }
         var headers = HTTPFields()
@@ -85,7 +85,7 @@ struct PoliciesController {
     }
 
     private func domains(_ context: RegistrydContext) throws -> Response {
-        try context.require("read domains (admin, query or decide scope)") { $0.isAdmin || $0.canQuery || $0.scopes.contains(.decide) }
+        try context.require("read domains (admin, query or decide scope)") { $0.canQuery || $0.mayDecide }
         struct Body: Encodable {
             var generation: Int64
             var domains: [Domain]
