@@ -67,10 +67,7 @@ nginx = None
 
 # --- helpers ---
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+free_port = harness.free_port
 
 
 def start(label, *args):
@@ -88,14 +85,7 @@ def stop(daemon):
     if daemon not in daemons:
         return
     daemons.remove(daemon)
-    daemon.process.terminate()
-    try:
-        daemon.process.wait(timeout=3)
-    except subprocess.TimeoutExpired:
-        daemon.process.kill()
-        daemon.process.wait()
-    daemon.process.stdout.close()
-    shutil.rmtree(daemon.data, ignore_errors=True)
+    daemon.stop(timeout=3)
 
 
 def request(port, method, path, headers=None, body=None, timeout=30):

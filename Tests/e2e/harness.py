@@ -8,6 +8,7 @@ import os
 import json
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -71,11 +72,11 @@ class Daemon:
         self.base = f"http://127.0.0.1:{self.port}"
         self.admin = open(f"{self.data}/admin.token").read().strip()
 
-    def stop(self, keep=False):
-        """SIGTERM (SIGKILL after 10 s); removes the data directory it created unless `keep`."""
+    def stop(self, keep=False, timeout=10):
+        """SIGTERM (SIGKILL after `timeout` s); removes the data directory it created unless `keep`."""
         self.process.terminate()
         try:
-            self.process.wait(timeout=10)
+            self.process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
@@ -113,6 +114,13 @@ def call(base, method, path, body=None, token=None, headers=None, content_type=N
         return status, answer_headers, json.loads(text)
     except ValueError:
         return status, answer_headers, text
+
+
+def free_port():
+    """A TCP port free on loopback now (for a server started next)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def b64url(raw):

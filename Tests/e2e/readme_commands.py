@@ -50,10 +50,7 @@ def commands(readme):
     return lines
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+free_port = harness.free_port
 
 
 def placeholders(work):
