@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "JOSE", targets: ["JOSE"]),
         .library(name: "AccessControl", targets: ["AccessControl"]),
+        .library(name: "AccessService", targets: ["AccessService"]),
         .executable(name: "registryd", targets: ["registryd"]),
         .executable(name: "conformance", targets: ["conformance"]),
     ],
@@ -67,12 +68,19 @@ let package = Package(
             name: "AccessControl",
             dependencies: ["JOSE", "Ontology"]
         ),
+        // The access service: policies, authorities and subjects as journal records, decisions
+        // with the ontology's facts, bindings issued, reused, revoked and re-decided.
+        .target(
+            name: "AccessService",
+            dependencies: ["AccessControl", "JOSE", "Ontology", "Registry"]
+        ),
         .executableTarget(
             name: "registryd",
             dependencies: [
                 "Ontology",
                 "Registry",
                 "AccessControl",
+                "AccessService",
                 "JOSE",
                 "COpenSSL",
                 "CJemalloc",
@@ -111,6 +119,10 @@ let package = Package(
         .testTarget(
             name: "AccessControlTests",
             dependencies: ["AccessControl", "JOSE", "Ontology"]
+        ),
+        .testTarget(
+            name: "AccessServiceTests",
+            dependencies: ["AccessService", "AccessControl", "Registry", "JOSE", "Ontology"]
         ),
         .testTarget(
             name: "registrydTests",

@@ -11,9 +11,17 @@ struct RegistrationTrustTests {
         return .rdf(RDFRegistration(manifest: manifest, triples: triples, service: .iri(graph + "#service"), instance: nil))
     }
 
-    private func refusal(_ triples: [Triple], authorize: @escaping NameAuthorization = { $0.site == "evil.example" }) -> String? {
+    /// The claims, with the names the registration holds asked of `authorize` first, as the
+    /// registry does.
+    private func claims(_ triples: [Triple], authorize: @escaping NameAuthorization) async throws -> Set<String> {
+        let input = try rdf(triples)
+        let grants = await NameGrants.ask(RegistrationTrust.fullNames(in: input), authorize)
+        return try RegistrationTrust.claims(of: input, graphIRI: graph, grants: grants)
+    }
+
+    private func refusal(_ triples: [Triple], authorize: @escaping NameAuthorization = { $0.site == "evil.example" }) async -> String? {
         do {
-            _ = try RegistrationTrust.claims(of: try rdf(triples), graphIRI: graph, authorize: authorize)
+            _ = try await claims(triples, authorize: authorize)
             return nil
         } catch let error as RegistryError {
             return error.code.rawValue
@@ -22,35 +30,35 @@ struct RegistrationTrustTests {
         }
     }
 
-    @Test func ownNodesAndBlankNodesNeedNoClaim() throws {
-        let claims = try RegistrationTrust.claims(of: try rdf([
+    @Test func ownNodesAndBlankNodesNeedNoClaim() async throws {
+        let claims = try await claims([
             Triple(.iri(graph + "#service"), IRI(MS.name), .literal(Literal("evil.example/Y"))),
             Triple(.blankNode(BlankNode("b")), RDF.type, .iri("http://example.org/c#Thing")),
-        ]), graphIRI: graph, authorize: { _ in true })
+        ], authorize: { _ in true })
         #expect(claims.isEmpty)
     }
 
-    @Test func otherIRIsAreClaimed() throws {
-        let claims = try RegistrationTrust.claims(of: try rdf([
+    @Test func otherIRIsAreClaimed() async throws {
+        let claims = try await claims([
             Triple(.iri("https://evil.example/devices/d1"), RDF.type, .iri("http://www.w3.org/ns/sosa/Sensor")),
-        ]), graphIRI: graph, authorize: { _ in true })
+        ], authorize: { _ in true })
         #expect(claims == ["https://evil.example/devices/d1"])
     }
 
-    @Test func anotherRegistrationsNodesHostsSchemaAndForeignNamesAreRefused() {
-        #expect(refusal([Triple(.iri("urn:registryd:registration:records-1#object-0"), RDF.type, .iri("http://e/c#Public"))])
+    @Test func anotherRegistrationsNodesHostsSchemaAndForeignNamesAreRefused() async {
+        #expect(await refusal([Triple(.iri("urn:registryd:registration:records-1#object-0"), RDF.type, .iri("http://e/c#Public"))])
                 == "registration.not_owned")
-        #expect(refusal([Triple(.iri("urn:registryd:host:gw-1"), IRI(MS.name), .literal(Literal("x")))]) == "registration.not_owned")
-        #expect(refusal([Triple(.iri(MS.VirtualObject), RDFS.subClassOf, .iri("http://e/c#Public"))]) == "registration.schema_statement")
-        #expect(refusal([Triple(.iri(graph + "#p"), RDFS.range, .iri("http://e/c#Public"))]) == "registration.schema_statement")
-        #expect(refusal([Triple(.blankNode(BlankNode("b")), IRI(MS.name), .literal(Literal("clinic.example/Records/db")))])
+        #expect(await refusal([Triple(.iri("urn:registryd:host:gw-1"), IRI(MS.name), .literal(Literal("x")))]) == "registration.not_owned")
+        #expect(await refusal([Triple(.iri(MS.VirtualObject), RDFS.subClassOf, .iri("http://e/c#Public"))]) == "registration.schema_statement")
+        #expect(await refusal([Triple(.iri(graph + "#p"), RDFS.range, .iri("http://e/c#Public"))]) == "registration.schema_statement")
+        #expect(await refusal([Triple(.blankNode(BlankNode("b")), IRI(MS.name), .literal(Literal("clinic.example/Records/db")))])
                 == "registration.not_owned")
         // A name of its own, and a method's local name, are fine.
-        #expect(refusal([Triple(.blankNode(BlankNode("b")), IRI(MS.name), .literal(Literal("evil.example/Y/o")))]) == nil)
-        #expect(refusal([Triple(.blankNode(BlankNode("b")), IRI(MS.name), .literal(Literal("read")))]) == nil)
+        #expect(await refusal([Triple(.blankNode(BlankNode("b")), IRI(MS.name), .literal(Literal("evil.example/Y/o")))]) == nil)
+        #expect(await refusal([Triple(.blankNode(BlankNode("b")), IRI(MS.name), .literal(Literal("read")))]) == nil)
     }
 
-    @Test func theHostOfAnHTTPIRIBelongsToTheNearestRegisteredSite() {
+    @Test func theHostOfAnHTTPIRIBelongsToTheNearestRegisteredSite() async {
         #expect(RegistrationTrust.httpHost(of: "https://User@Clinic.Example:8443/x#y") == "clinic.example")
         #expect(RegistrationTrust.site(owningHost: "a.clinic.example", among: ["clinic.example": 1]) == "clinic.example")
         #expect(RegistrationTrust.site(owningHost: "evil.clinic.example", among: ["clinic.example": 1, "evil.clinic.example": 2])
@@ -58,7 +66,7 @@ struct RegistrationTrustTests {
         #expect(RegistrationTrust.site(owningHost: "other.example", among: ["clinic.example": 1]) == nil)
     }
 
-    @Test func uploadedRelativeIRIsMoveIntoTheRegistrationsNamespace() throws {
+    @Test func uploadedRelativeIRIsMoveIntoTheRegistrationsNamespace() async throws {
         guard case .rdf(let document) = try rdf([
             Triple(.iri("urn:registryd:upload#service"), IRI(MS.name), .literal(Literal("evil.example/Y"))),
             Triple(.iri("urn:registryd:uploader"), RDF.type, .iri("urn:registryd:upload#C")),

@@ -407,7 +407,7 @@ struct RegistryCatalogTests {
         #expect(try Self.values(fixture, "leased", MS.leaseSeconds) == ["30"])
 
         fixture.clock.advance(milliseconds: 20_000)
-        #expect(try fixture.registry.renewLease(id: "leased") == start + 50_000)
+        #expect(try await fixture.registry.renewLease(id: "leased") == start + 50_000)
         #expect(fixture.registry.registration(id: "leased")?.leaseExpires == start + 50_000)
         let indexBefore = fixture.registry.index
         #expect(indexBefore == 2, "a renewal is not a change")
@@ -429,9 +429,9 @@ struct RegistryCatalogTests {
         #expect(resolved?.code == .notFound)
         #expect(try await fixture.registry.expireLeases() == [])
 
-        let noLease = #expect(throws: RegistryError.self) { try fixture.registry.renewLease(id: "forever") }
+        let noLease = await #expect(throws: RegistryError.self) { try await fixture.registry.renewLease(id: "forever") }
         #expect(noLease?.code == .conflict)
-        let unknown = #expect(throws: RegistryError.self) { try fixture.registry.renewLease(id: "leased") }
+        let unknown = await #expect(throws: RegistryError.self) { try await fixture.registry.renewLease(id: "leased") }
         #expect(unknown?.code == .notFound)
     }
 
@@ -543,7 +543,7 @@ struct RegistryCatalogTests {
             try await fixture.registry.pin(.test("snac.asu.edu/Allowed"), expectedGeneration: 0, instances: ["shared"], authorize: other)
         }
         #expect(pin?.code == .forbidden)
-        let renew = #expect(throws: RegistryError.self) { try fixture.registry.renewLease(id: "shared", authorize: nobody) }
+        let renew = await #expect(throws: RegistryError.self) { try await fixture.registry.renewLease(id: "shared", authorize: nobody) }
         #expect(renew?.code == .forbidden)
 
         #expect(fixture.registry.registration(id: "shared") == before)

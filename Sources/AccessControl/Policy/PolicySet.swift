@@ -13,7 +13,9 @@ public final class PolicySet: Sendable {
     public let routes: [String: RouteRule]
     let slots: [AttributeReference: Int]
     /// Classes that `resource is C` tests ask about.
-    let resourceClasses: [String]
+    public let resourceClasses: [String]
+    /// Properties that `= <property>` attributes read from the resource, each once.
+    public let resourceProperties: [String]
     /// Rules (indices into `rules` and `limits`) whose patterns match an API name, computed
     /// once per name: most decisions are about a few hot APIs.
     private let candidates = Mutex<[String: Candidates]>([:])
@@ -33,6 +35,11 @@ public final class PolicySet: Sendable {
         self.limits = limits
         self.routes = routes
         self.resourceClasses = resourceClasses
+        var properties: [String] = []
+        for declaration in attributes {
+            if case .property(let property) = declaration.source, !properties.contains(property) { properties.append(property) }
+        }
+        self.resourceProperties = properties
         var slots: [AttributeReference: Int] = [:]
         for declaration in attributes { slots[declaration.reference] = declaration.slot }
         self.slots = slots

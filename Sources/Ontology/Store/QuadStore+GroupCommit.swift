@@ -113,6 +113,9 @@ extension QuadStore {
             let hooks = transaction.commitHooks
             transaction.commitHooks = []
             for hook in hooks { hook() }
+            // Last: a reader that sees the new count sees the new memory graphs and what the
+            // hooks published (the registry's state).
+            writer.commits.add(1, ordering: .sequentiallyConsistent)
         } catch {
             transaction.end()
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }

@@ -20,6 +20,12 @@ extension QuadStore {
         /// The in-memory graphs as of this snapshot's start.
         let memory: MemoryGraphs.View
 
+        /// ``QuadStore/commitCount`` when this snapshot began: two snapshots with the same
+        /// count see the same data, so it versions what is derived from a snapshot (an RDFS
+        /// schema, a resource's facts). Nil for a transaction's own view (it sees its
+        /// uncommitted writes).
+        public internal(set) var commitCount: UInt64?
+
         init(connection: SQLiteConnection, cache: TermCache, memory: MemoryGraphs.View) {
             self.connection = connection
             self.dictionary = TermDictionary(connection: connection, cache: cache)

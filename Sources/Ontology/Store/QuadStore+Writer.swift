@@ -1,3 +1,5 @@
+import Synchronization
+
 extension QuadStore {
     /// The writer connection and what lives with it. Used only on the writer queue (and by the
     /// bulk loader's encoding thread while the queue's thread waits for it).
@@ -12,6 +14,8 @@ extension QuadStore {
 
         /// The graphs kept in memory, which transactions change at COMMIT.
         let memoryGraphs: MemoryGraphs
+        /// How many transactions have committed since the store opened (``QuadStore/commitCount``).
+        let commits = Atomic<UInt64>(0)
 
         init(connection: SQLiteConnection, cache: TermCache, memoryGraphs: MemoryGraphs) {
             self.connection = connection

@@ -120,6 +120,14 @@ public final class QuadStore: Sendable {
         if DispatchQueue.getSpecific(key: writerKey) == true { body() } else { writerQueue.sync(execute: body) }
     }
 
+    /// The RDFS schema of the stored graphs, shared by every reader of this store
+    /// (``StoreDataset/rdfsSchema(cache:)``).
+    public let schemas = RDFSSchemaCache()
+
+    /// How many write transactions have committed since the store opened. A snapshot keeps the
+    /// count it began at (``Snapshot/commitCount``), to version what is derived from it.
+    public var commitCount: UInt64 { writer.commits.load(ordering: .sequentiallyConsistent) }
+
     // MARK: Reading
 
     /// Runs `body` with a read-only snapshot of the store and returns its result.
@@ -131,8 +139,11 @@ public final class QuadStore: Sendable {
         guard !isClosed.load(ordering: .relaxed) else { throw OntologyError(.storeClosed, "the store is closed") }
         let connection = try readers.checkOut()
         defer { readers.checkIn(connection) }
+        // Read before the transaction begins, so that the data is at least as new as the count.
+        let commits = commitCount
         try connection.execute("BEGIN")
         let snapshot = Snapshot(connection: connection, cache: cache, memory: memoryGraphs.openView())
+        snapshot.commitCount = commits
         defer {
             snapshot.end()
             try? connection.execute("COMMIT")
@@ -203,6 +214,9 @@ public final class QuadStore: Sendable {
             let hooks = transaction.commitHooks
             transaction.commitHooks = []
             for hook in hooks { hook() }
+            // Last: a reader that sees the new count sees the new memory graphs and what the
+            // hooks published (the registry's state).
+            writer.commits.add(1, ordering: .sequentiallyConsistent)
             return result
         } catch {
             transaction.end()

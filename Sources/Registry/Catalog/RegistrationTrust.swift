@@ -52,7 +52,7 @@ public enum RegistrationTrust {
     /// The IRIs outside its own namespace that a registration describes, after checking the
     /// rules that need nothing but the registration itself.
     /// - Throws: ``RegistryError`` `registration.not_owned` or `registration.schema_statement`.
-    static func claims(of input: RegistrationInput, graphIRI: String, authorize: NameAuthorization) throws -> Set<String> {
+    static func claims(of input: RegistrationInput, graphIRI: String, grants: NameGrants) throws -> Set<String> {
         var claimed: Set<String> = []
         switch input {
         case .manifest(let manifest, _):
@@ -68,7 +68,7 @@ public enum RegistrationTrust {
                     throw RegistryError(.schemaStatement, "`\(triple)`: schema statements (subclasses, subproperties, domains, ranges, inverses, equivalences, transitive properties) count only from the admin's graphs; a registration may not state them")
                 }
                 if triple.predicate == IRI(MS.name), let text = triple.object.literal?.lexicalForm, text.contains("/") {
-                    guard let name = try? ServiceName(text), authorize(name) else {
+                    guard let name = try? ServiceName(text), grants.allows(name) else {
                         throw RegistryError(.notOwned, "`\(triple)`: this token may not register the name `\(text)`")
                     }
                 }
@@ -76,6 +76,16 @@ public enum RegistrationTrust {
             }
         }
         return claimed
+    }
+
+    /// The full API names (`site/...`) an RDF registration's `ms:name` statements hold: the
+    /// caller must be allowed to register each (``claims(of:graphIRI:grants:)``).
+    static func fullNames(in input: RegistrationInput) -> [ServiceName] {
+        guard case .rdf(let registration) = input else { return [] }
+        return registration.triples.compactMap { triple in
+            guard triple.predicate == IRI(MS.name), let text = triple.object.literal?.lexicalForm, text.contains("/") else { return nil }
+            return try? ServiceName(text)
+        }
     }
 
     /// The IRIs a stored registration claims, for the registry's index of claims (the checks

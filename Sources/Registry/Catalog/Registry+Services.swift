@@ -15,7 +15,8 @@ public enum RegistrationInput: Sendable {
 }
 
 /// Which names a caller may register, checked on the new name and on the name it replaces.
-public typealias NameAuthorization = @Sendable (ServiceName) -> Bool
+/// Asked before the write (it may evaluate policies), never on the store's writer.
+public typealias NameAuthorization = @Sendable (ServiceName) async -> Bool
 
 /// Filters of `GET /v1/services`.
 public struct RegistrationFilter: Sendable {
@@ -54,11 +55,14 @@ extension Registry {
         // Every name the registration would answer for: the service's and its objects' (methods
         // and channels lie under their object). Otherwise a token for one prefix could put its
         // endpoints behind another site's names.
-        for name in [manifest.name] + manifest.objects.map(\.name) where !authorize(name) {
-            throw RegistryError(.forbidden, "this token may not register `\(name)`")
-        }
         let id = manifest.instance.id ?? Self.newID(for: manifest.name)
         manifest.instance.id = id
+        let answered = [manifest.name] + manifest.objects.map(\.name)
+        let replaced = state.withLock { $0.registrations[id]?.name }
+        let grants = await NameGrants.ask(answered + RegistrationTrust.fullNames(in: input) + (replaced.map { [$0] } ?? []), authorize)
+        for name in answered where !grants.allows(name) {
+            throw RegistryError(.forbidden, "this token may not register `\(name)`")
+        }
         // Everything that does not depend on what is stored is done here, in parallel with other
         // requests, so that the single writer only writes.
         var template = Registration(
@@ -79,7 +83,7 @@ extension Registry {
                                          instance: .iri(prepared.instanceNode)))
         }
         let graph = IRI(template.graphIRI)
-        let claimed = try RegistrationTrust.claims(of: input, graphIRI: template.graphIRI, authorize: authorize)
+        let claimed = try RegistrationTrust.claims(of: input, graphIRI: template.graphIRI, grants: grants)
         // Asked of the store only for what this site does not claim yet (a registration that
         // replaces itself, or another instance of the same device, costs no read).
         let site = manifest.name.site
@@ -93,8 +97,8 @@ extension Registry {
             if let replacing, existing == nil, replacing == id {
                 throw RegistryError(.notFound, "no registration `\(replacing)`")
             }
-            if let existing, !authorize(existing.name) {
-                throw RegistryError(.forbidden, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
+            if let existing {
+                try grants.require(existing.name, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
             }
             try Self.checkClaims(claimed, site: site, id: id, state: state)
             if let existing { pending.changeClaims(RegistrationTrust.claimedIRIs(of: existing), site: existing.name.site, by: -1) }
@@ -148,11 +152,10 @@ extension Registry {
     /// Removes a registration and its graph.
     @discardableResult
     public func deregister(id: String, authorize: @escaping NameAuthorization = { _ in true }) async throws -> Int64 {
-        try await write { transaction, state, pending in
+        let grants = await NameGrants.ask(state.withLock { $0.registrations[id].map { [$0.name] } ?? [] }, authorize)
+        return try await write { transaction, state, pending in
             guard let existing = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
-            guard authorize(existing.name) else {
-                throw RegistryError(.forbidden, "this token may not change `\(existing.name)`")
-            }
+            try grants.require(existing.name, "this token may not change `\(existing.name)`")
             try Self.remove(existing, state: state, transaction: transaction, pending: &pending, as: .serviceDeregistered)
             return pending.index
         }
@@ -185,11 +188,10 @@ extension Registry {
     /// Sets an instance's health, as the instance reports it or a check finds it.
     public func setHealth(id: String, to status: HealthStatus, note: String? = nil,
                           authorize: @escaping NameAuthorization = { _ in true }) async throws -> Registration {
-        try await write { transaction, state, pending in
+        let grants = await NameGrants.ask(state.withLock { $0.registrations[id].map { [$0.name] } ?? [] }, authorize)
+        return try await write { transaction, state, pending in
             guard var registration = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
-            guard authorize(registration.name) else {
-                throw RegistryError(.forbidden, "this token may not change `\(registration.name)`")
-            }
+            try grants.require(registration.name, "this token may not change `\(registration.name)`")
             guard registration.health != status || registration.healthNote != note else { return registration }
             let changed = registration.health != status
             registration.health = status
@@ -207,11 +209,12 @@ extension Registry {
     }
 
     /// Renews a lease for another TTL; returns the new expiry (milliseconds since 1970).
-    public func renewLease(id: String, authorize: NameAuthorization = { _ in true }) throws -> Int64 {
+    public func renewLease(id: String, authorize: NameAuthorization = { _ in true }) async throws -> Int64 {
+        let grants = await NameGrants.ask(state.withLock { $0.registrations[id].map { [$0.name] } ?? [] }, authorize)
         let time = now()
         return try state.withLock { state in
             guard let registration = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
-            guard authorize(registration.name) else { throw RegistryError(.forbidden, "this token may not change `\(registration.name)`") }
+            try grants.require(registration.name, "this token may not change `\(registration.name)`")
             guard let ttl = registration.manifest.instance.ttlMilliseconds else {
                 throw RegistryError(.conflict, "`\(id)` has no lease (register it with instance.ttl)")
             }
@@ -291,10 +294,10 @@ extension Registry {
             }
             """
         let query = try SPARQLParser().parseQuery(text)
-        let schemas = self.schemas
+        let schemas = store.schemas
         let result = try await store.read { snapshot in
             let dataset = StoreDataset(snapshot)
-            let schema = schemas.schema(reading: dataset)
+            let schema = dataset.rdfsSchema(cache: schemas)
             return try QueryEvaluator(dataset: dataset, reasoning: true, schema: schema).evaluate(query)
         }
         guard case .solutions(_, let rows) = result else { return [] }

@@ -14,11 +14,10 @@ import Synchronization
 /// instance and change nothing a client reads back but an expiry time. After a restart every
 /// lease and host starts a fresh period, as Consul's TTL checks do.
 public final class Registry: Sendable {
-    public let store: QuadStore
+    let store: QuadStore
     let state: Mutex<State>
     let signal: ChangeSignal
     private let shuttingDown = Atomic<Bool>(false)
-    let schemas = RDFSSchemaCache()
     /// Wall-clock milliseconds since 1970.
     let now: @Sendable () -> Int64
     /// How many past events the registry keeps for watchers that reconnect.
@@ -77,7 +76,10 @@ public final class Registry: Sendable {
     }
 
     /// Opens the registry on `store`, loading what it holds.
-    public init(store: QuadStore, eventRetention: Int = 10_000,
+    /// - Parameter buildingGraphs: false for a process that only uses the registry as its
+    ///   ``Journal`` (the offline `token` commands): the registrations' graphs, which take most
+    ///   of the time to open a large registry, are then not built and queries do not see them.
+    public init(store: QuadStore, eventRetention: Int = 10_000, buildingGraphs: Bool = true,
                 now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }) throws {
         self.store = store
         self.now = now
@@ -108,7 +110,7 @@ public final class Registry: Sendable {
                 try decoder.decode(RegistryEvent.self, from: Data($0.value.utf8))
             }
         }
-        try Self.buildGraphs(of: loaded.registrations.values, in: store)
+        if buildingGraphs { try Self.buildGraphs(of: loaded.registrations.values, in: store) }
         self.state = Mutex(loaded)
         self.signal = ChangeSignal(index: loaded.index)
     }
@@ -269,9 +271,7 @@ public final class Registry: Sendable {
 
     // MARK: Events
 
-    /// Events after `index`, oldest first, at most `limit`. When events after `index` were
-    /// already discarded, the first element is a ``RegistryEvent/Kind/reset`` event.
-    public func events(after index: Int64, limit: Int = 1000) -> [RegistryEvent] {
+    public func events(after index: Int64, limit: Int) -> [RegistryEvent] {
         state.withLock { state in
             guard index < state.index else { return [] }
             let oldest = state.events.first?.index ?? state.index + 1

@@ -137,7 +137,7 @@ extension Registry {
     ///   when an instance does not exist or does not offer the name.
     public func pin(_ name: ServiceName, expectedGeneration expected: Int64, instances: [String], weights: [String: Int] = [:],
                     authorize: @escaping NameAuthorization = { _ in true }) async throws -> NamePin {
-        guard authorize(name) else { throw RegistryError(.forbidden, "this token may not rebind `\(name)`") }
+        guard await authorize(name) else { throw RegistryError(.forbidden, "this token may not rebind `\(name)`") }
         for (id, weight) in weights where !instances.contains(id) || !(0...10_000).contains(weight) {
             throw RegistryError(.invalidRequest, "weight for `\(id)`: the instance must be listed and the weight from 0 to 10000")
         }

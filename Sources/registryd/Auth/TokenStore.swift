@@ -1,6 +1,6 @@
 import COpenSSL
 import Foundation
-import Ontology
+import Registry
 import Synchronization
 
 /// A bearer token as stored: its id, scopes and the SHA-256 of its secret (never the secret).
@@ -14,11 +14,12 @@ struct TokenRecord: Codable, Sendable, Hashable {
     var hash: String
 }
 
-/// The daemon's tokens: kept in the store (collection `token`, keyed by hash) and in memory
-/// for the check every request makes.
+/// The daemon's tokens: records of the site's ``Journal`` (collection `token`, keyed by hash;
+/// events `token.created` and `token.revoked` name the token's id, never its secret) and kept
+/// in memory for the check every request makes.
 final class TokenStore: Sendable {
     static let collection = "token"
-    private let store: QuadStore
+    private let journal: any Journal
     private let tokens: Mutex<Tokens>
     private static let principalCacheLimit = 10_000
 
@@ -33,10 +34,10 @@ final class TokenStore: Sendable {
         var principals: [String: Principal] = [:]
     }
 
-    init(store: QuadStore) throws {
-        self.store = store
+    init(journal: any Journal) throws {
+        self.journal = journal
         let decoder = JSONDecoder()
-        let records = try store.read { snapshot in try snapshot.records(in: Self.collection) }
+        let records = try journal.records(in: Self.collection)
         var byHash: [String: TokenRecord] = [:]
         for record in records {
             if let token = try? decoder.decode(TokenRecord.self, from: Data(record.value.utf8)) { byHash[token.hash] = token }
@@ -49,26 +50,30 @@ final class TokenStore: Sendable {
     var all: [TokenRecord] { tokens.withLock { Array($0.byHash.values) }.sorted { $0.created < $1.created } }
 
     /// Creates a token with `scopes`; returns its record and the secret, which is shown once.
-    func create(scopes: [Scope], description: String?) throws -> (TokenRecord, secret: String) {
+    func create(scopes: [Scope], description: String?) async throws -> (TokenRecord, secret: String) {
         let secret = "rgd_" + Self.randomHex(bytes: 24)
         let record = TokenRecord(id: "tok-" + Self.randomHex(bytes: 6), scopes: scopes.map(\.description), description: description,
                                  created: Int64(Date().timeIntervalSince1970 * 1000), hash: Self.sha256Hex(secret))
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let json = String(decoding: try encoder.encode(record), as: UTF8.self)
-        try store.write { transaction in try transaction.putRecord(json, in: Self.collection, key: record.hash) }
-        tokens.withLock { $0.byHash[record.hash] = record }
+        try await journal.commit([RecordChange(collection: Self.collection, key: record.hash, value: json)],
+                                 events: [EventSpec(.tokenCreated, id: record.id)], applied: { [self] in
+            tokens.withLock { $0.byHash[record.hash] = record }
+        })
         return (record, secret)
     }
 
     /// Removes a token by id; returns whether it existed.
-    func revoke(id: String) throws -> Bool {
+    func revoke(id: String) async throws -> Bool {
         guard let record = tokens.withLock({ $0.byHash.values.first { $0.id == id } }) else { return false }
-        try store.write { transaction in _ = try transaction.deleteRecord(in: Self.collection, key: record.hash) }
-        tokens.withLock { state in
-            state.byHash[record.hash] = nil
-            state.principals.removeAll()
-        }
+        try await journal.commit([RecordChange(collection: Self.collection, key: record.hash, value: nil)],
+                                 events: [EventSpec(.tokenRevoked, id: record.id)], applied: { [self] in
+            tokens.withLock { state in
+                state.byHash[record.hash] = nil
+                state.principals.removeAll()
+            }
+        })
         return true
     }
 
@@ -114,4 +119,11 @@ final class TokenStore: Sendable {
         }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+extension RegistryEvent.Kind {
+    /// A token was created; the event's id is the token's id.
+    static let tokenCreated: Self = "token.created"
+    /// A token was revoked; requests with its secret fail from this index on.
+    static let tokenRevoked: Self = "token.revoked"
 }

@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import ArgumentParser
 import Foundation
 import Ontology
@@ -20,19 +21,20 @@ struct Policy: AsyncParsableCommand {
         }
     }
 
-    /// The store of `--data`, when given, for ontology domains and `resource is` tests.
-    static func ontology(_ data: String?) throws -> (QuadStore, StoreOntologySource)? {
-        guard let data else { return nil }
+    /// Runs `body` with the ontology of the store of `--data` (nil without it), for ontology
+    /// domains and `resource is` tests, on one of the store's reader threads.
+    static func withOntology<T: Sendable>(_ data: String?, _ body: @escaping @Sendable ((any OntologySource)?) throws -> T) async throws -> T {
+        guard let data else { return try body(nil) }
         guard FileManager.default.fileExists(atPath: data) else { throw CommandFailure("\(data): no such data directory") }
         let store = try StoreAccess.open(data)
+        defer { store.close() }
         let registry: Registry
         do {
             registry = try Registry(store: store)
         } catch {
-            store.close()
             throw CommandFailure("\(data): \(error)")
         }
-        return (store, StoreOntologySource(store: store, graphs: { registry.graphs(describing: $0) }))
+        return try await StoreOntologySource(store: store, graphs: { registry.graphs(describing: $0) }).reading(body)
     }
 
     struct Check: AsyncParsableCommand {
@@ -48,12 +50,10 @@ struct Policy: AsyncParsableCommand {
 
         func run() async throws {
             let documents = try Policy.documents(files)
-            let ontology = try Policy.ontology(data)
-            defer { ontology?.0.close() }
             do {
-                let set = try PolicySet.compile(documents, ontology: ontology?.1)
+                let set = try await Policy.withOntology(data) { ontology in try PolicySet.compile(documents, ontology: ontology) }
                 writeToStandardOutput("ok: \(set.rules.count + set.limits.count + set.routes.count) rules, \(set.attributes.count) attributes, \(set.domains.count) domains\n")
-            } catch {
+            } catch let error as PolicyError {
                 throw CommandFailure(error.description)
             }
         }
@@ -74,11 +74,10 @@ struct Policy: AsyncParsableCommand {
         var data: String?
 
         func run() async throws {
-            let ontology = try Policy.ontology(data)
-            defer { ontology?.0.close() }
             let results: [PolicyTestSuite.Result]
+            let directory = self.directory
             do {
-                results = try PolicyTestSuite(directory: directory).run(ontology: ontology?.1)
+                results = try await Policy.withOntology(data) { ontology in try PolicyTestSuite(directory: directory).run(ontology: ontology) }
             } catch let error as PolicyError {
                 throw CommandFailure(error.description)
             } catch {

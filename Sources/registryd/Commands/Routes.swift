@@ -1,3 +1,4 @@
+import AccessService
 import ArgumentParser
 import Foundation
 import Hummingbird
@@ -16,8 +17,8 @@ struct Routes: AsyncParsableCommand {
         let store = try StoreAccess.open(directory)
         defer { store.close() }
         let registry = try Registry(store: store)
-        let access = try AccessService(registry: registry, keys: try KeyRing(directory: directory + "/keys"))
-        let services = Services(store: store, registry: registry, tokens: try TokenStore(store: store), access: access,
+        let access = try await AccessService(registry: registry, journal: registry, store: store, keys: try KeyRing(directory: directory + "/keys"))
+        let services = Services(store: store, registry: registry, tokens: try TokenStore(journal: registry), access: access,
                                 metrics: PrometheusCollectorRegistry())
         let router = buildRouter(services, settings: ServerSettings())
         let lines = router.routes.map { route -> String in

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Registry
 
 /// `registryd token create|list|revoke`: manage bearer tokens.
 struct Token: AsyncParsableCommand {
@@ -90,8 +91,8 @@ struct Token: AsyncParsableCommand {
             }
             let store = try StoreAccess.open(target.storage.data)
             defer { store.close() }
-            let tokens = try TokenStore(store: store)
-            let (record, secret) = try tokens.create(scopes: scopes.compactMap(Scope.init), description: description)
+            let tokens = try TokenStore(journal: try Registry(store: store, buildingGraphs: false))
+            let (record, secret) = try await tokens.create(scopes: scopes.compactMap(Scope.init), description: description)
             writeToStandardOutput(secret + "\n")
             writeToStandardError("created \(record.id) with scopes \(record.scopes.joined(separator: " "))\n")
         }
@@ -112,7 +113,7 @@ struct Token: AsyncParsableCommand {
             }
             let store = try StoreAccess.open(target.storage.data)
             defer { store.close() }
-            for record in try TokenStore(store: store).all {
+            for record in try TokenStore(journal: try Registry(store: store, buildingGraphs: false)).all {
                 writeToStandardOutput("\(record.id)\t\(record.scopes.joined(separator: " "))\t\(record.description ?? "")\n")
             }
         }
@@ -133,7 +134,7 @@ struct Token: AsyncParsableCommand {
             }
             let store = try StoreAccess.open(target.storage.data)
             defer { store.close() }
-            guard try TokenStore(store: store).revoke(id: id) else { throw CommandFailure("no token \(id)") }
+            guard try await TokenStore(journal: try Registry(store: store, buildingGraphs: false)).revoke(id: id) else { throw CommandFailure("no token \(id)") }
         }
     }
 }

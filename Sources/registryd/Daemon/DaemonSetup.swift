@@ -1,3 +1,4 @@
+import AccessService
 import Foundation
 import JOSE
 import Ontology
@@ -20,10 +21,10 @@ struct DaemonSetup {
         let store = try StoreAccess.open(data)
         do {
             let registry = try Registry(store: store, eventRetention: eventRetention)
-            let tokens = try TokenStore(store: store)
+            let tokens = try TokenStore(journal: registry)
             var secret: String?
             if tokens.isEmpty {
-                let (_, created) = try tokens.create(scopes: [.admin], description: "admin token created on first start")
+                let (_, created) = try await tokens.create(scopes: [.admin], description: "admin token created on first start")
                 let path = data + "/admin.token"
                 FileManager.default.createFile(atPath: path, contents: Data((created + "\n").utf8), attributes: [.posixPermissions: 0o600])
                 secret = created
@@ -35,7 +36,10 @@ struct DaemonSetup {
             }
             // Binding signing keys live beside the store, private to the daemon's user.
             let keys = try KeyRing(directory: data + "/keys")
-            let access = try AccessService(registry: registry, keys: keys, bindingTTL: bindingTTL)
+            let access = try await AccessService(registry: registry, journal: registry, store: store, keys: keys, bindingTTL: bindingTTL)
+            if let reason = access.degradedReason {
+                FileHandle.standardError.write(Data("registryd: warning: \(reason)\n".utf8))
+            }
             return DaemonSetup(store: store, registry: registry, tokens: tokens, access: access, newAdminToken: secret,
                                loadedOntologies: loaded, shareDirectory: share)
         } catch {

@@ -1,3 +1,4 @@
+import AccessService
 import Hummingbird
 import Ontology
 import Registry
@@ -37,6 +38,18 @@ extension APIError {
         case .forbidden, .notOwned, .schemaStatement: status = .forbidden
         case .storage: status = .internalServerError
         case .syntax, .invalidManifest, .unknownField, .invalidName, .invalidRequest: status = .badRequest
+        }
+        self.init(status, code: error.code.rawValue, error.message)
+    }
+
+    /// The status for each access service error code.
+    init(_ error: AccessServiceError) {
+        let status: HTTPResponse.Status
+        switch error.code {
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .invalidRequest: status = .badRequest
+        case .bindingInvalid, .bindingExpired, .bindingNotYetValid, .bindingRevoked: status = .unauthorized
         }
         self.init(status, code: error.code.rawValue, error.message)
     }

@@ -1,3 +1,4 @@
+import AccessService
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -100,7 +101,7 @@ func buildServiceGroup(_ settings: ServerSettings, services: Services,
     let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval,
                                           checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger)
     return ServiceGroup(configuration: .init(
-        services: [.init(service: app), .init(service: maintenance), .init(service: AccessMaintenance(access: services.access)),
+        services: [.init(service: app), .init(service: maintenance), .init(service: AccessMaintenance(access: services.access, registry: services.registry)),
                    .init(service: ShutdownNotifier(registry: services.registry))],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))

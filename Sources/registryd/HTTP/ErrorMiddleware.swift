@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Hummingbird
 import JOSE
 import Ontology
@@ -15,6 +16,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as OntologyError {
             throw APIError(error)
         } catch let error as RegistryError {
+            throw APIError(error)
+        } catch let error as AccessServiceError {
             throw APIError(error)
         } catch let error as PolicyError {
             throw APIError(.badRequest, code: error.code, error.description)

@@ -13,7 +13,6 @@ struct SPARQLController {
     /// Fetches `LOAD <http(s):...>` sources from the hosts `--pull-allow` names.
     var fetcher: ManifestFetcher
     /// The RDFS schema of the last query, reused while the schema statements are unchanged.
-    let schemas = RDFSSchemaCache()
 
     func addRoutes(to router: Router<Context>) {
         router.get("sparql") { request, context in try await query(request, context) }
@@ -102,10 +101,10 @@ struct SPARQLController {
         let reasoning = parameters.last { $0.name == "reasoning" }?.value.lowercased() != "false"
         let limits = EvaluationLimits(timeout: settings.queryTimeout, maxResults: settings.maxResults)
         let query = parsed
-        let schemas = self.schemas
+        let schemas = store.schemas
         let result = try await store.read { snapshot in
             let dataset = StoreDataset(snapshot)
-            let schema = reasoning ? schemas.schema(reading: dataset) : nil
+            let schema = reasoning ? dataset.rdfsSchema(cache: schemas) : nil
             return try QueryEvaluator(dataset: dataset, reasoning: reasoning, schema: schema, limits: limits).evaluate(query)
         }
         let output = ByteOutput()

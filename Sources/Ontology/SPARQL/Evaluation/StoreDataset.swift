@@ -27,6 +27,13 @@ public final class StoreDataset: QueryableDataset {
     private let memoryGraphs: MemoryGraphSelection
     private var failure: Error?
 
+    /// The RDFS schema this dataset's reasoning reads (the stored graphs'), from the store's
+    /// one schema cache, versioned by the snapshot's commit count: every reader of the store
+    /// (SPARQL, `?class=`, decisions) shares it, and no commit since means no re-read.
+    public func rdfsSchema(cache: RDFSSchemaCache) -> RDFSSchema {
+        cache.schema(reading: self, version: snapshot.commitCount)
+    }
+
     public init(_ snapshot: QuadStore.Snapshot, memoryGraphs: MemoryGraphSelection = .all) {
         self.snapshot = snapshot
         self.memoryGraphs = memoryGraphs

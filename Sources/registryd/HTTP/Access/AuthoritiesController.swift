@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import Hummingbird
 import JOSE
@@ -19,7 +20,7 @@ struct AuthoritiesController {
         authorities.get(":name") { _, context in
             try context.requireAdmin()
             let name = try identifier(context, "name")
-            guard let authority = access.authorities.first(where: { $0.name == name }) else { throw RegistryError(.notFound, "no authority named `\(name)`") }
+            guard let authority = access.authorities.first(where: { $0.name == name }) else { throw AccessServiceError(.notFound, "no authority named `\(name)`") }
             return try JSONResponse.make(AuthorityView(authority))
         }
         authorities.put(":name") { request, context in
@@ -28,7 +29,7 @@ struct AuthoritiesController {
             var request = request
             let keys = try await request.decodeJSON(JWKSet.self, limit: 64 << 10)
             try await access.setAuthority(name, keys: keys)
-            return try JSONResponse.make(AuthorityView(Authority(name: name, keys: keys)), index: access.registry.index)
+            return try JSONResponse.make(AuthorityView(Authority(name: name, keys: keys)), index: access.journal.index)
         }
         authorities.delete(":name") { _, context in
             try context.requireAdmin()
@@ -45,7 +46,7 @@ struct AuthoritiesController {
         subjects.get(":id") { _, context in
             try context.requireAdmin()
             let id = try identifier(context, "id")
-            guard let attributes = access.subject(id) else { throw RegistryError(.notFound, "no subject `\(id)`") }
+            guard let attributes = access.subject(id) else { throw AccessServiceError(.notFound, "no subject `\(id)`") }
             return try JSONResponse.make(SubjectBody(id: id, attributes: attributes))
         }
         subjects.put(":id") { request, context in
@@ -57,7 +58,7 @@ struct AuthoritiesController {
                 throw APIError(.badRequest, code: "request.invalid", "`id` in the body must be the subject's id in the path, \(id), or absent")
             }
             try await access.setSubject(id, attributes: body.attributes)
-            return try JSONResponse.make(SubjectBody(id: id, attributes: body.attributes), index: access.registry.index)
+            return try JSONResponse.make(SubjectBody(id: id, attributes: body.attributes), index: access.journal.index)
         }
         subjects.delete(":id") { _, context in
             try context.requireAdmin()

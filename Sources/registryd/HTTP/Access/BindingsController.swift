@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import Hummingbird
 import JOSE
@@ -22,9 +23,9 @@ struct BindingsController {
         router.post("v1/keys/rotate") { _, context in
             try context.requireAdmin()
             let key = try access.keys.rotate()
-            try await access.registry.commit([], events: [.init(.keysRotated, id: key.kid)])
+            try await access.announceRotation(kid: key.kid)
             struct Body: Encodable { var kid: String; var jwks: JWKSet }
-            return try JSONResponse.make(Body(kid: key.kid, jwks: access.keys.jwks), index: access.registry.index)
+            return try JSONResponse.make(Body(kid: key.kid, jwks: access.keys.jwks), index: access.journal.index)
         }
         let group = router.group("v1/bindings")
         group.get { request, context in
@@ -32,7 +33,7 @@ struct BindingsController {
             let query = RegistrationBody.query(of: request)
             struct Body: Encodable { var bindings: [View] }
             let bindings = access.bindings(subject: query["subject"], api: query["api"]).map { View(claims: $0.0, revoked: $0.revoked) }
-            return try JSONResponse.make(Body(bindings: bindings), index: access.registry.index)
+            return try JSONResponse.make(Body(bindings: bindings), index: access.journal.index)
         }
         group.get(":id") { _, context in
             try context.require("read bindings (admin or decide scope)", \.mayDecide)

@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -165,7 +166,7 @@ struct DecisionsController {
         guard body.credentials.count <= 32 else {
             throw APIError(.badRequest, code: "decision.too_many_credentials", "`subject.credentials`: at most 32")
         }
-        let outcome = try access.decide(subject: body.subject, credentials: body.credentials, api: body.api, action: action,
+        let outcome = try await access.decide(subject: body.subject, credentials: body.credentials, api: body.api, action: action,
                                         context: body.context, explain: body.explain)
         var headers = HTTPFields()
         headers[.contentType] = "application/json"

@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -89,7 +90,7 @@ struct GatewayController {
         guard let subject = credentials.lazy.compactMap({ self.subject(of: $0) }).first else {
             return denial(.unauthorized, "no credential verifies (unknown issuer, forged, or malformed)")
         }
-        let outcome = try access.decide(subject: subject.0, credentials: credentials, api: api, action: action,
+        let outcome = try await access.decide(subject: subject.0, credentials: credentials, api: api, action: action,
                                         context: ["method": .string(method)], explain: false, method: method)
         if let binding = outcome.binding { return allowed(token: binding, subject: subject.0) }
         // Expired credentials are an authentication failure; a policy refusal is 403.

@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -54,7 +55,7 @@ struct PoliciesController {
     private func show(_ context: RegistrydContext) throws -> Response {
         try context.require("read policies (admin or decide scope)", \.mayDecide)
         let name = try name(context)
-        guard let text = access.documents[name] else { throw RegistryError(.notFound, "no policy named `\(name)`") }
+        guard let text = access.documents[name] else { throw AccessServiceError(.notFound, "no policy named `\(name)`") }
         var headers = HTTPFields()
         headers[.contentType] = "text/plain; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
@@ -75,13 +76,13 @@ struct PoliciesController {
             throw APIError(.badRequest, code: "policy.empty", "the policy document is empty (DELETE /v1/policies/\(name) removes a policy)")
         }
         let set = try await access.setPolicy(name, text: text)
-        return try JSONResponse.make(summary(set), index: access.registry.index)
+        return try JSONResponse.make(summary(set), index: access.journal.index)
     }
 
     private func remove(_ context: RegistrydContext) async throws -> Response {
         try context.requireAdmin()
         let set = try await access.setPolicy(try name(context), text: nil)
-        return try JSONResponse.make(summary(set), index: access.registry.index)
+        return try JSONResponse.make(summary(set), index: access.journal.index)
     }
 
     private func domains(_ context: RegistrydContext) throws -> Response {

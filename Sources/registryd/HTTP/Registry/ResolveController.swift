@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import Hummingbird
 import Registry

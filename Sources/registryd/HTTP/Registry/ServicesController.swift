@@ -1,4 +1,5 @@
 import AccessControl
+import AccessService
 import Foundation
 import Hummingbird
 import Registry
@@ -18,7 +19,8 @@ struct ServicesController {
         let access = self.access
         return { name in
             guard principal.mayRegister(name) else { return false }
-            return principal.isAdmin || access.guards(action, name: name.value, subject: principal.tokenID, credentials: credentials)
+            if principal.isAdmin { return true }
+            return await access.guards(action, name: name.value, subject: principal.tokenID, credentials: credentials)
         }
     }
 
@@ -31,7 +33,7 @@ struct ServicesController {
         group.put(":id") { request, context in try await replace(request, context) }
         group.delete(":id") { request, context in try await remove(request, context) }
         group.put(":id/health") { request, context in try await health(request, context) }
-        group.put(":id/lease") { _, context in try renew(context) }
+        group.put(":id/lease") { _, context in try await renew(context) }
         group.post(":id/pull") { request, context in try await repull(request, context) }
     }
 
@@ -160,10 +162,10 @@ struct ServicesController {
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
     }
 
-    private func renew(_ context: RegistrydContext) throws -> Response {
+    private func renew(_ context: RegistrydContext) async throws -> Response {
         let principal = try context.require("renew leases (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
-        let expires = try registry.renewLease(id: id, authorize: principal.mayRegister)
+        let expires = try await registry.renewLease(id: id, authorize: principal.mayRegister)
         return try JSONResponse.make(["id": id, "expires": JSONResponse.time(expires)])
     }
 }

@@ -9,7 +9,7 @@ struct TokensController {
     func addRoutes(to router: Router<RegistrydContext>) {
         router.post("v1/tokens") { request, context in try await create(request, context) }
         router.get("v1/tokens") { _, context in try list(context) }
-        router.delete("v1/tokens/:id") { _, context in try revoke(context) }
+        router.delete("v1/tokens/:id") { _, context in try await revoke(context) }
     }
 
     struct TokenView: Encodable {
@@ -44,7 +44,7 @@ struct TokensController {
         case nil, .null?: break
         default: throw APIError(.badRequest, code: "request.invalid", "`description` must be a string; " + usage)
         }
-        let (record, secret) = try tokens.create(scopes: scopes, description: description)
+        let (record, secret) = try await tokens.create(scopes: scopes, description: description)
         return try JSONResponse.make(TokenView(id: record.id, scopes: record.scopes, description: record.description,
                                                created: JSONResponse.time(record.created), token: secret), status: .created)
     }
@@ -55,14 +55,14 @@ struct TokensController {
         return try JSONResponse.make(["tokens": views])
     }
 
-    private func revoke(_ context: RegistrydContext) throws -> Response {
+    private func revoke(_ context: RegistrydContext) async throws -> Response {
         let caller = try context.requireAdmin()
         let id = try context.parameters.require("id")
         // As Consul does: a token cannot revoke itself, so the last admin cannot lock everyone out.
         guard id != caller.tokenID else {
             throw RegistryError(.conflict, "token `\(id)` is the one making this request; revoke it with another admin token")
         }
-        guard try tokens.revoke(id: id) else { throw RegistryError(.notFound, "no token `\(id)`") }
+        guard try await tokens.revoke(id: id) else { throw RegistryError(.notFound, "no token `\(id)`") }
         return try JSONResponse.make(["revoked": id])
     }
 }

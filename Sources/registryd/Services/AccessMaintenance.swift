@@ -1,3 +1,4 @@
+import AccessService
 import Metrics
 import Registry
 import ServiceLifecycle
@@ -6,17 +7,18 @@ import ServiceLifecycle
 /// removed, and forgets expired bindings and revocations.
 struct AccessMaintenance: Service {
     let access: AccessService
+    let registry: Registry
 
     func run() async throws {
-        var seen = access.registry.index
+        var seen = registry.index
         var lastPrune = ContinuousClock.now
         // 1 while the policy set in force is not the stored one compiled anew (see /health).
         let degraded = Gauge(label: "registryd_policies_degraded")
         degraded.record(access.degradedReason == nil ? 0 : 1)
-        while !Task.isShuttingDownGracefully && !Task.isCancelled && !access.registry.isShuttingDown {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled && !registry.isShuttingDown {
             degraded.record(access.degradedReason == nil ? 0 : 1)
-            await access.registry.waitForChange(after: seen, timeout: .seconds(1))
-            for event in access.registry.events(after: seen) {
+            await registry.waitForChange(after: seen, timeout: .seconds(1))
+            for event in registry.events(after: seen) {
                 seen = max(seen, event.index)
                 switch event.type {
                 case .leaseExpired, .serviceDeregistered:
@@ -27,7 +29,7 @@ struct AccessMaintenance: Service {
                     break
                 }
             }
-            seen = max(seen, access.registry.index)
+            seen = max(seen, access.journal.index)
             if ContinuousClock.now - lastPrune > .seconds(30) {
                 access.prune()
                 lastPrune = .now

@@ -1,26 +1,84 @@
 import AccessControl
 import Ontology
 import Registry
+import Synchronization
 
-/// Answers the access service's ontology questions with SPARQL over the store, with RDFS
-/// reasoning over the admin's schema.
+/// Answers the access service's ontology questions from the quad store, with RDFS reasoning
+/// over the admin's schema, without blocking a concurrency thread: every read runs on the
+/// store's reader threads (``QuadStore/read(_:)-async``).
 ///
 /// What it reads is the trust rule of docs/trust.md: orderings of domains only from the
 /// admin's graphs, facts about a resource only from the admin's graphs and the registrations
 /// that offer the resource's name (``Registry/graphs(describing:)``), never the union: another
 /// tenant's registration cannot change a decision about a resource it does not own.
-struct StoreOntologySource: OntologySource {
+///
+/// A decision does not query the store: it gets the ``ResourceFacts`` of its API, read once per
+/// API and policy generation and kept until the next commit (``QuadStore/commitCount``).
+public final class StoreOntologySource: Sendable {
     let store: QuadStore
     /// The registration graphs that describe an API name.
     let graphs: @Sendable (String) -> Set<IRI>
-    let schemas = RDFSSchemaCache()
+    private let cache = Mutex(FactCache())
+    /// How many APIs' facts are kept; past it the cache starts again (a registry has far
+    /// fewer APIs than this that gateways ask about in one commit interval).
+    static let cacheLimit = 10_000
+
+    private struct FactCache {
+        var generation: Int64 = -1
+        var commitCount: UInt64 = 0
+        var facts: [String: ResourceFacts] = [:]
+    }
+
+    public init(store: QuadStore, graphs: @escaping @Sendable (String) -> Set<IRI>) {
+        self.store = store
+        self.graphs = graphs
+    }
+
+    /// Runs `body` with the store's ontology as one snapshot sees it, on a reader thread.
+    public func reading<T: Sendable>(_ body: @escaping @Sendable (any OntologySource) throws -> T) async throws -> T {
+        let graphs = self.graphs
+        let schemas = store.schemas
+        return try await store.read { snapshot in
+            try body(SnapshotOntology(snapshot: snapshot, graphs: graphs, schemas: schemas))
+        }
+    }
+
+    /// What the policies in force may ask about the resource named `api`.
+    public func facts(api: String, policies: PolicySet) async throws -> ResourceFacts {
+        let current = store.commitCount
+        if let known = cache.withLock({ cache -> ResourceFacts? in
+            guard cache.generation == policies.generation, cache.commitCount == current else { return nil }
+            return cache.facts[api]
+        }) { return known }
+        let graphs = self.graphs
+        let schemas = store.schemas
+        let (facts, readAt) = try await store.read { snapshot in
+            let ontology = SnapshotOntology(snapshot: snapshot, graphs: graphs, schemas: schemas)
+            return (ResourceFacts(api: api, classes: policies.resourceClasses, properties: policies.resourceProperties, from: ontology),
+                    snapshot.commitCount ?? 0)
+        }
+        cache.withLock { cache in
+            if cache.generation != policies.generation || cache.commitCount != readAt || cache.facts.count >= Self.cacheLimit {
+                cache = FactCache(generation: policies.generation, commitCount: readAt)
+            }
+            cache.facts[api] = facts
+        }
+        return facts
+    }
+}
+
+/// The ontology as one store snapshot sees it. Only ever used inside the read closure that
+/// owns the snapshot (``StoreOntologySource/reading(_:)``): `@unchecked Sendable` because
+/// ``OntologySource`` is `Sendable`, while a snapshot must not leave its thread.
+struct SnapshotOntology: OntologySource, @unchecked Sendable {
+    let snapshot: QuadStore.Snapshot
+    let graphs: @Sendable (String) -> Set<IRI>
+    let schemas: RDFSSchemaCache
 
     private func run(_ text: String, memoryGraphs: StoreDataset.MemoryGraphSelection) throws -> QueryResult {
         let query = try SPARQLParser().parseQuery(text)
-        return try store.read { snapshot in
-            let dataset = StoreDataset(snapshot, memoryGraphs: memoryGraphs)
-            return try QueryEvaluator(dataset: dataset, reasoning: true, schema: schemas.schema(reading: dataset)).evaluate(query)
-        }
+        let dataset = StoreDataset(snapshot, memoryGraphs: memoryGraphs)
+        return try QueryEvaluator(dataset: dataset, reasoning: true, schema: dataset.rdfsSchema(cache: schemas)).evaluate(query)
     }
 
     /// A string as a SPARQL literal (its N-Triples form is valid SPARQL).
@@ -28,7 +86,7 @@ struct StoreOntologySource: OntologySource {
 
     private static func checkedIRI(_ iri: String) throws -> String {
         guard IRIText.isAbsolute(iri), !iri.contains(where: { "<>\"{}|^`\\ ".contains($0) }) else {
-            throw RegistryError(.invalidRequest, "`\(iri)` is not an absolute IRI")
+            throw AccessServiceError(.invalidRequest, "`\(iri)` is not an absolute IRI")
         }
         return "<\(iri)>"
     }
@@ -51,7 +109,7 @@ struct StoreOntologySource: OntologySource {
         func depth(_ member: String) throws -> Int {
             if let known = rank[member] { return known }
             guard visiting.insert(member).inserted else {
-                throw RegistryError(.invalidRequest, "the ordering <\(property)> has a cycle through <\(member)>")
+                throw AccessServiceError(.invalidRequest, "the ordering <\(property)> has a cycle through <\(member)>")
             }
             let value = try (below[member] ?? []).map { try depth($0) + 1 }.max() ?? 0
             visiting.remove(member)

@@ -1,0 +1,54 @@
+import Ontology
+
+/// The site's change log and the keyed records that go with it: what every part of the daemon
+/// that keeps state (the registry, the access service, tokens) writes through, and what
+/// watchers follow.
+///
+/// A write is a set of record changes and the events that announce them, committed together:
+/// after ``commit(_:events:check:applied:)`` returns, both are durable and every reader sees
+/// them; if it throws, neither happened. Every event has an index, strictly increasing over the
+/// whole site (the *revision* clients see as `X-Registryd-Index` and SSE event ids).
+///
+/// ``Registry`` is the first conformer (the SQLite store, one process). A replicated backend
+/// conforms by committing the same batches to its log and applying them in log order; nothing
+/// above this protocol (the access service, tokens, the HTTP layer) changes.
+public protocol Journal: Sendable {
+    /// The index of the last change.
+    var index: Int64 { get }
+
+    /// The records of a collection, as committed, ordered by key.
+    func records(in collection: String) throws -> [StoredRecord]
+
+    /// Writes the records and journals the events atomically. `check` runs first, in commit
+    /// order with every other write, and may throw to write nothing; `applied` runs after the
+    /// commit, in commit order. Returns the index of the last event (the current index when
+    /// there is none).
+    @discardableResult
+    func commit(_ changes: [RecordChange], events: [EventSpec],
+                check: @escaping @Sendable () throws -> Void,
+                applied: @escaping @Sendable () -> Void) async throws -> Int64
+
+    /// Events after `index`, oldest first, at most `limit`; a ``RegistryEvent/Kind/reset``
+    /// first when events after `index` were already discarded.
+    func events(after index: Int64, limit: Int) -> [RegistryEvent]
+
+    /// Waits until the index passes `index` or `timeout` runs out.
+    func waitForChange(after index: Int64, timeout: Duration) async
+}
+
+extension Journal {
+    /// ``commit(_:events:check:applied:)`` with nothing to check before or do after.
+    @discardableResult
+    public func commit(_ changes: [RecordChange], events: [EventSpec]) async throws -> Int64 {
+        try await commit(changes, events: events, check: {}, applied: {})
+    }
+
+    /// ``commit(_:events:check:applied:)`` with nothing to check before.
+    @discardableResult
+    public func commit(_ changes: [RecordChange], events: [EventSpec], applied: @escaping @Sendable () -> Void) async throws -> Int64 {
+        try await commit(changes, events: events, check: {}, applied: applied)
+    }
+
+    /// Events after `index`, oldest first, at most 1000.
+    public func events(after index: Int64) -> [RegistryEvent] { events(after: index, limit: 1000) }
+}

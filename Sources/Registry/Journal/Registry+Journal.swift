@@ -1,0 +1,36 @@
+import Ontology
+
+/// The registry's store is the embedded journal: other modules' records and events are
+/// written in the same SQLite transactions (and group commits) as registrations, so one
+/// index orders every change of the site.
+extension Registry: Journal {
+    public func records(in collection: String) throws -> [StoredRecord] {
+        do {
+            return try store.read { try $0.records(in: collection) }
+        } catch let error as OntologyError {
+            throw RegistryError(.storage, error.message)
+        }
+    }
+
+    @discardableResult
+    public func commit(_ changes: [RecordChange], events: [EventSpec],
+                       check: @escaping @Sendable () throws -> Void,
+                       applied: @escaping @Sendable () -> Void) async throws -> Int64 {
+        try await write { transaction, _, pending in
+            try check()
+            transaction.afterCommit(applied)
+            for change in changes {
+                if let value = change.value {
+                    try transaction.putRecord(value, in: change.collection, key: change.key)
+                } else {
+                    _ = try transaction.deleteRecord(in: change.collection, key: change.key)
+                }
+            }
+            var last = pending.index
+            for event in events {
+                last = pending.event(event.kind, id: event.id, name: event.name, generation: event.generation)
+            }
+            return last
+        }
+    }
+}
