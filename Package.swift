@@ -5,6 +5,7 @@ let package = Package(
     name: "registryd",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "JSON", targets: ["JSON"]),
         .library(name: "Ontology", targets: ["Ontology"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "JOSE", targets: ["JOSE"]),
@@ -50,33 +51,38 @@ let package = Package(
             pkgConfig: "jemalloc",
             providers: [.apt(["libjemalloc-dev"]), .brew(["jemalloc"])]
         ),
+        // JSON for every target: one value tree, one parser, one writer and string escaper.
+        .target(
+            name: "JSON"
+        ),
         .target(
             name: "Ontology",
-            dependencies: ["CLibXML2", "CSQLite"]
+            dependencies: ["CLibXML2", "CSQLite", "JSON"]
         ),
         .target(
             name: "Registry",
-            dependencies: ["Ontology"]
+            dependencies: ["JSON", "Ontology"]
         ),
         // Compact JWS signing and verification (EdDSA, ES256) and JWK sets, through OpenSSL.
         .target(
             name: "JOSE",
-            dependencies: ["COpenSSL"]
+            dependencies: ["COpenSSL", "JSON"]
         ),
         // The access service: the policy language, attribute domains, credentials, decisions.
         .target(
             name: "AccessControl",
-            dependencies: ["JOSE", "Ontology"]
+            dependencies: ["JOSE", "JSON", "Ontology"]
         ),
         // The access service: policies, authorities and subjects as journal records, decisions
         // with the ontology's facts, bindings issued, reused, revoked and re-decided.
         .target(
             name: "AccessService",
-            dependencies: ["AccessControl", "JOSE", "Ontology", "Registry"]
+            dependencies: ["AccessControl", "JOSE", "JSON", "Ontology", "Registry"]
         ),
         .executableTarget(
             name: "registryd",
             dependencies: [
+                "JSON",
                 "Ontology",
                 "Registry",
                 "AccessControl",
@@ -102,7 +108,11 @@ let package = Package(
         ),
         .executableTarget(
             name: "conformance",
-            dependencies: ["Ontology"]
+            dependencies: ["JSON", "Ontology"]
+        ),
+        .testTarget(
+            name: "JSONTests",
+            dependencies: ["JSON"]
         ),
         .testTarget(
             name: "OntologyTests",
@@ -110,7 +120,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "Ontology"]
+            dependencies: ["Registry", "JSON", "Ontology"]
         ),
         .testTarget(
             name: "JOSETests",
@@ -118,15 +128,15 @@ let package = Package(
         ),
         .testTarget(
             name: "AccessControlTests",
-            dependencies: ["AccessControl", "JOSE", "Ontology"]
+            dependencies: ["AccessControl", "JOSE", "JSON", "Ontology"]
         ),
         .testTarget(
             name: "AccessServiceTests",
-            dependencies: ["AccessService", "AccessControl", "Registry", "JOSE", "Ontology"]
+            dependencies: ["AccessService", "AccessControl", "Registry", "JOSE", "JSON", "Ontology"]
         ),
         .testTarget(
             name: "registrydTests",
-            dependencies: ["Ontology", "JOSE", "registryd"]
+            dependencies: ["Ontology", "JOSE", "JSON", "registryd"]
         ),
     ]
 )

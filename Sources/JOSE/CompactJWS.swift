@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// JWS Compact Serialization (RFC 7515 §7.1): `<header>.<payload>.<signature>`, each base64url.
 public enum CompactJWS {
@@ -11,10 +11,13 @@ public enum CompactJWS {
     public static func sign(payload: [UInt8], with key: SigningKey, type: String? = nil) throws -> String {
         // Written by hand in a fixed member order: cheaper than an encoder on this hot path, and
         // the header bytes of one key stay identical from token to token.
-        var header = #"{"alg":""# + key.algorithm.rawValue + #"","kid":"# + JSONText.quoted(key.kid)
-        if let type { header += #","typ":"# + JSONText.quoted(type) }
-        header += "}"
-        let signingInput = Base64URL.encode(header.utf8) + "." + Base64URL.encode(payload)
+        var header = JSONTextWriter(capacity: 96)
+        header.beginObject()
+        header.member("alg", key.algorithm.rawValue)
+        header.member("kid", key.kid)
+        header.member("typ", type)
+        header.endObject()
+        let signingInput = Base64URL.encode(header.bytes) + "." + Base64URL.encode(payload)
         let signature = try key.sign(Array(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature)
     }
@@ -45,15 +48,18 @@ public enum CompactJWS {
             throw JOSEError.malformed("JWS signature is not base64url")
         }
 
-        let raw: RawHeader
-        do {
-            raw = try JSONDecoder().decode(RawHeader.self, from: Data(headerBytes))
-        } catch {
-            throw JOSEError.malformed("JWS header is not a JSON object with a string alg")
+        // The one JSON parser refuses a member named twice (RFC 7515 §5.2), in any spelling.
+        guard case .object(let members)? = try? JSONValue.parse(headerBytes), case .string(let alg)? = members["alg"] else {
+            throw JOSEError.malformed("JWS header is not a JSON object with a string alg, each member once")
         }
-        guard raw.memberCount == JSONText.topLevelMemberCount(headerBytes), !JSONText.hasDuplicateMembers(headerBytes) else {
-            throw JOSEError.malformed("JWS header has duplicate member names")
+        func optionalString(_ name: String) throws -> String? {
+            switch members[name] {
+            case nil: return nil
+            case .string(let text)?: return text
+            default: throw JOSEError.malformed("JWS header member \(name) is not a string")
+            }
         }
+        let raw = (alg: alg, kid: try optionalString("kid"), typ: try optionalString("typ"), hasCrit: members["crit"] != nil)
         guard JWSAlgorithm(rawValue: raw.alg) != nil else {
             throw JOSEError.unsupportedAlgorithm("JWS algorithm \(raw.alg) is not supported; expected EdDSA or ES256")
         }
@@ -67,37 +73,5 @@ public enum CompactJWS {
                           payload: payload,
                           signingInput: Array(bytes[bytes.startIndex..<signingInputEnd]),
                           signature: signature)
-    }
-
-    /// The header as decoded, remembering whether `crit` was present whatever its value.
-    private struct RawHeader: Decodable {
-        var alg: String
-        var kid: String?
-        var typ: String?
-        var hasCrit: Bool
-        /// Distinct member names, to detect duplicates the decoder silently dropped.
-        var memberCount: Int
-
-        /// Any member name, so one container both reads the known members and counts all of them.
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-
-            static let alg = Key(stringValue: "alg")
-            static let kid = Key(stringValue: "kid")
-            static let typ = Key(stringValue: "typ")
-            static let crit = Key(stringValue: "crit")
-        }
-
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: Key.self)
-            alg = try container.decode(String.self, forKey: .alg)
-            kid = try container.decodeIfPresent(String.self, forKey: .kid)
-            typ = try container.decodeIfPresent(String.self, forKey: .typ)
-            hasCrit = container.contains(.crit)
-            memberCount = container.allKeys.count
-        }
     }
 }

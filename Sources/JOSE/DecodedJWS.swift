@@ -9,10 +9,6 @@ public struct DecodedJWS: Sendable {
     /// The decoded signature bytes.
     public let signature: [UInt8]
 
-    /// Whether the payload, read as JSON, has an object with two members of the same name
-    /// (RFC 7519 §4: such claims must be rejected). Only meaningful once the payload decoded.
-    public var payloadHasDuplicateMembers: Bool { JSONText.hasDuplicateMembers(payload) }
-
     /// True when one of `keys` verifies the signature. Only keys of the header's algorithm are
     /// tried, and when the header names a `kid`, only keys with that kid: the header chooses among
     /// the keys given, it never widens them.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -53,27 +54,31 @@ enum ExpectedResultsReader {
     // MARK: - SPARQL Results JSON
 
     static func readJSON(_ path: String) throws -> ExpectedResult {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw OntologyError(.unknownFormat, "\(path): not a JSON object")
+        let object: JSONValue
+        do {
+            object = try JSONValue.parse(RDFParser.readFile(atPath: path))
+        } catch let error as JSONSyntaxError {
+            throw OntologyError(.unknownFormat, "\(path): not JSON: \(error)")
         }
-        if let boolean = object["boolean"] as? Bool { return .boolean(boolean) }
-        let head = object["head"] as? [String: Any]
-        let variables = head?["vars"] as? [String] ?? []
-        let bindings = (object["results"] as? [String: Any])?["bindings"] as? [[String: Any]] ?? []
+        guard case .object = object else { throw OntologyError(.unknownFormat, "\(path): not a JSON object") }
+        if case .bool(let boolean)? = object["boolean"] { return .boolean(boolean) }
+        var variables: [String] = []
+        if case .array(let names)? = object["head"]?["vars"] { variables = names.compactMap(\.stringValue) }
+        var bindings: [JSONValue] = []
+        if case .array(let items)? = object["results"]?["bindings"] { bindings = items }
         var rows: [[String: Term]] = []
         for binding in bindings {
+            guard case .object(let members) = binding else { continue }
             var row: [String: Term] = [:]
-            for (name, value) in binding {
-                guard let value = value as? [String: Any], let type = value["type"] as? String,
-                    let text = value["value"] as? String else { continue }
+            for (name, value) in members {
+                guard let type = value["type"]?.stringValue, let text = value["value"]?.stringValue else { continue }
                 switch type {
                 case "uri": row[name] = .iri(IRI(text))
                 case "bnode": row[name] = .blankNode(BlankNode(text))
                 default:
-                    if let language = value["xml:lang"] as? String {
+                    if let language = value["xml:lang"]?.stringValue {
                         row[name] = .literal(Literal(text, language: language))
-                    } else if let datatype = value["datatype"] as? String {
+                    } else if let datatype = value["datatype"]?.stringValue {
                         row[name] = .literal(Literal(text, datatype: IRI(datatype)))
                     } else {
                         row[name] = .literal(Literal(text))

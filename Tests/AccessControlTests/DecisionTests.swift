@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import JOSE
+import JSON
 import Testing
 
 /// Decisions: default deny, forbid overrides permit, fail closed, windows, limits, credentials.
@@ -27,8 +28,8 @@ struct DecisionTests {
     /// 2026-11-23 is a Monday; Berlin is UTC+1 in November.
     static let mondayNoon = Instant.parse("2026-11-23T11:00:00Z")!
 
-    static func decide(_ api: String, _ action: Action, at time: Double = mondayNoon, _ attributes: [String: ClaimValue],
-                       context: [String: ClaimValue] = [:], explain: Bool = false) -> Decision {
+    static func decide(_ api: String, _ action: Action, at time: Double = mondayNoon, _ attributes: [String: JSONValue],
+                       context: [String: JSONValue] = [:], explain: Bool = false) -> Decision {
         let evidence = SubjectEvidence(subject: "s", registryAttributes: attributes, context: context, trusted: attributes)
         let bag = AttributeResolver.resolve(evidence, api: api, at: time, policies: policy, verifier: .none, ontology: nil)
         return DecisionPoint.decide(api: api, action: action, at: time, attributes: bag, policies: policy, explain: explain)
@@ -56,7 +57,7 @@ struct DecisionTests {
     }
 
     @Test func intervalsAndStability() {
-        let shift: ClaimValue = .object(["start": "2026-11-23T20:00:00Z", "end": "2026-11-24T06:00:00Z"])
+        let shift: JSONValue = .object(["start": "2026-11-23T20:00:00Z", "end": "2026-11-24T06:00:00Z"])
         let night = Instant.parse("2026-11-23T23:00:00Z")!
         let decision = Self.decide("clinic.example/PatientMonitor/bed1", .subscribe, at: night, ["rank": "Nurse", "shift": shift])
         #expect(decision.effect == .permit)
@@ -112,8 +113,8 @@ struct CredentialTests {
     let insurer = try! SigningKey.generate(.es256)
     let now = Instant.parse("2026-11-23T11:00:00Z")!
 
-    func credential(_ issuer: String, signedBy key: SigningKey, subject: String = "adam", expires: Double? = nil, _ attributes: [String: ClaimValue]) throws -> String {
-        let claims: [String: ClaimValue] = ["iss": .string(issuer), "sub": .string(subject), "exp": .number(expires ?? now + 600), "attributes": .object(attributes)]
+    func credential(_ issuer: String, signedBy key: SigningKey, subject: String = "adam", expires: Double? = nil, _ attributes: [String: JSONValue]) throws -> String {
+        let claims: [String: JSONValue] = ["iss": .string(issuer), "sub": .string(subject), "exp": .number(expires ?? now + 600), "attributes": .object(attributes)]
         return try CompactJWS.sign(payload: Array(try JSONEncoder().encode(claims)), with: key)
     }
 

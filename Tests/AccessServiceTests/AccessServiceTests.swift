@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import JOSE
+import JSON
 import Ontology
 import Registry
 import Synchronization
@@ -44,7 +45,7 @@ final class AccessFixture {
     }
 
     func decide(_ subject: String = "alice", api: String = "example.org/Thermo/obj/get", action: Action = .call,
-                context: [String: ClaimValue] = [:], method: String? = nil) async throws -> AccessService.Outcome {
+                context: [String: JSONValue] = [:], method: String? = nil) async throws -> AccessService.Outcome {
         try await access.decide(subject: subject, credentials: [], api: api, action: action, context: context, explain: false, method: method)
     }
 

@@ -130,9 +130,8 @@ struct CompactJWSTests {
     }
 
     /// Nested objects, colons and escaped quotes inside strings are not mistaken for members.
-    @Test func headerMemberCounting() throws {
+    @Test func headerMembersInsideStringsAndObjects() throws {
         let header = #"{"alg":"EdDSA","kid":"a:b\"c:","x":{"y":1,"z":[{"w":":"}]},"typ":"JWT"}"#
-        #expect(JSONText.topLevelMemberCount(Array(header.utf8)) == 4)
         #expect(try CompactJWS.decode(Self.token(header: header)).header == JWSHeader(alg: "EdDSA", kid: "a:b\"c:", typ: "JWT"))
     }
 

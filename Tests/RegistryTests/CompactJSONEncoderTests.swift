@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 @testable import Registry
 
@@ -43,8 +44,8 @@ import Testing
     }
 
     @Test func jsonValuesRoundTrip() throws {
-        let value = try JSONValue.parse(Data(#"{"type":"object","properties":{"w":{"type":"number","minimum":0.5}},"list":[null,true,"a/b"]}"#.utf8))
+        let value = try JSONValue.parse(Array(#"{"type":"object","properties":{"w":{"type":"number","minimum":0.5}},"list":[null,true,"a/b"]}"#.utf8))
         #expect(value.jsonText == (try foundation(value)))
-        #expect(try JSONValue.parse(Data(value.jsonText.utf8)) == value)
+        #expect(try JSONValue.parse(Array(value.jsonText.utf8)) == value)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 @testable import Registry
 
@@ -102,7 +103,7 @@ struct ManifestDecoderTests {
         let heartRate = object.channels[0]
         #expect(heartRate.observes == "http://example.org/weight-management#HeartRate")
         let schema = try #require(heartRate.schema)
-        #expect(try JSONValue.parse(Data(schema.utf8)) == JSONValue.object([
+        #expect(try JSONValue.parse(Array(schema.utf8)) == JSONValue.object([
             "type": .string("object"), "required": .array([.string("t"), .string("bpm")]),
             "properties": .object(["t": .object(["type": .string("integer"), "description": .string("Unix time, seconds")]),
                                    "bpm": .object(["type": .string("integer")])]),

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Testing
 @testable import Registry
 
@@ -71,7 +72,7 @@ struct ThingDescriptionDecoderTests {
         #expect(mqtt.address == "mqtt://broker.example:1883")
         #expect(mqtt.topic == "clinic/ward3/air/highCO2")
         #expect(mqtt.contentType == "application/json")
-        let schema = try JSONValue.parse(Data(try #require(event.schema).utf8))
+        let schema = try JSONValue.parse(Array(try #require(event.schema).utf8))
         guard case .object(let fields) = schema else {
             Issue.record("schema is not an object")
             return
@@ -113,7 +114,7 @@ struct ThingDescriptionDecoderTests {
     }
 
     @Test func aDocumentWithoutTheTDContextIsRejected() throws {
-        var json = try JSONValue.parse(Paths.data("examples/td/air-quality.td.json"))
+        var json = try JSONValue.parse(Array(Paths.data("examples/td/air-quality.td.json")))
         guard case .object(var fields) = json else { throw RegistryError(.invalidManifest, "not an object") }
         fields["@context"] = .array([.string("https://schema.org/"), .object(["sosa": .string("http://www.w3.org/ns/sosa/")])])
         json = .object(fields)

@@ -1,3 +1,5 @@
+import JSON
+
 /// Fills an `AttributeBag` for one decision from the subject's evidence, following each
 /// attribute's declared source: credentials only from the authorities it names, registry
 /// records, the request's context, or the resource's RDF.
@@ -6,7 +8,7 @@ public enum AttributeResolver {
                                verifier: CredentialVerifier, ontology: (any OntologySource)?) -> AttributeBag {
         var bag = AttributeBag(slots: policies.attributes.count)
         var valid: [VerifiedCredential] = []
-        var refused: [(issuer: String?, attributes: [String: ClaimValue], reason: String)] = []
+        var refused: [(issuer: String?, attributes: [String: JSONValue], reason: String)] = []
         for token in evidence.credentials {
             switch verifier.verify(token) {
             case .success(let credential):
@@ -23,7 +25,7 @@ public enum AttributeResolver {
         for declaration in policies.attributes {
             let name = declaration.reference.name
             let slot = declaration.slot
-            func take(_ json: ClaimValue, expires: Double?) {
+            func take(_ json: JSONValue, expires: Double?) {
                 switch AttributeValue.from(json, as: declaration.type) {
                 case .success(let value): bag.set(slot, value, expires: expires)
                 case .failure(let problem): bag.refuse(slot, .wrongType("\(declaration.reference): \(problem)"))
@@ -57,7 +59,7 @@ public enum AttributeResolver {
                 if values.isEmpty {
                     bag.refuse(slot, .missing("the resource has no <\(property)>"))
                 } else if case .set = declaration.type {
-                    take(.array(values.map(ClaimValue.string)), expires: nil)
+                    take(.array(values.map(JSONValue.string)), expires: nil)
                 } else if values.count > 1 {
                     // Which one would be a guess (the store's order): an error, so it fails closed.
                     bag.refuse(slot, .refused("the resource has \(values.count) values of <\(property)>, a single-valued attribute"))

@@ -1,3 +1,5 @@
+import JSON
+
 /// A credential whose signature checked out: who issued it, about whom, when it is valid, and
 /// the attributes it certifies. Time validity is checked per decision, not here.
 public struct VerifiedCredential: Sendable, Hashable {
@@ -5,7 +7,7 @@ public struct VerifiedCredential: Sendable, Hashable {
     public var subject: String
     public var notBefore: Double?
     public var expires: Double
-    public var attributes: [String: ClaimValue]
+    public var attributes: [String: JSONValue]
 
     /// Why the credential is not valid at `time` for `subject`, or nil when it is.
     public func problem(for subject: String, at time: Double) -> String? {

@@ -1,5 +1,6 @@
 import Foundation
 import JOSE
+import JSON
 
 /// Runs `*.tests.json` files against the `*.policy` files of a directory, like `opa test`:
 /// authorities get fresh keys, credentials are signed as each case describes, and every
@@ -25,14 +26,14 @@ public struct PolicyTestSuite {
         var subject: Subject
         var api: String
         var action: Action
-        var context: [String: ClaimValue]?
+        var context: [String: JSONValue]?
         var expect: Decision.Effect
     }
 
     struct Subject: Decodable {
         var id: String
         var credentials: [CredentialSpec]?
-        var attributes: [String: ClaimValue]?
+        var attributes: [String: JSONValue]?
     }
 
     struct CredentialSpec: Decodable {
@@ -41,7 +42,7 @@ public struct PolicyTestSuite {
         var subject: String?
         var expires: String?
         var notBefore: String?
-        var attributes: [String: ClaimValue]
+        var attributes: [String: JSONValue]
     }
 
     public let directory: String
@@ -64,7 +65,7 @@ public struct PolicyTestSuite {
         for testFile in testFiles {
             let file: File
             do {
-                file = try JSONDecoder().decode(File.self, from: Data(contentsOf: URL(fileURLWithPath: directory + "/" + testFile)))
+                file = try JSONValueDecoder().decode(File.self, from: Array(Data(contentsOf: URL(fileURLWithPath: directory + "/" + testFile))))
             } catch {
                 throw PolicyTestError("\(testFile): not a test file: \(error)")
             }
@@ -85,7 +86,7 @@ public struct PolicyTestSuite {
                     guard let key = keys[spec.signedBy ?? spec.authority] else {
                         throw PolicyTestError("\(testFile): case '\(testCase.name)': authority '\(spec.signedBy ?? spec.authority)' is not listed in \"authorities\"")
                     }
-                    var claims: [String: ClaimValue] = [
+                    var claims: [String: JSONValue] = [
                         "iss": .string(spec.authority),
                         "sub": .string(spec.subject ?? testCase.subject.id),
                         "exp": .number(spec.expires.flatMap(Instant.parse) ?? time + 3600),
@@ -93,7 +94,7 @@ public struct PolicyTestSuite {
                         "attributes": .object(spec.attributes),
                     ]
                     claims["iat"] = .number(time - 3600)
-                    tokens.append(try CompactJWS.sign(payload: Array(try JSONEncoder().encode(claims)), with: key))
+                    tokens.append(try CompactJWS.sign(payload: try CompactJSONEncoder.bytes(claims), with: key))
                 }
                 let evidence = SubjectEvidence(subject: testCase.subject.id, credentials: tokens,
                                                registryAttributes: testCase.subject.attributes ?? [:], context: testCase.context ?? [:])

@@ -1,5 +1,6 @@
 import AccessControl
 import Foundation
+import JSON
 import Registry
 
 extension AccessService {
@@ -17,7 +18,7 @@ extension AccessService {
     ///   - issueBinding: false to decide only (registration's `create`/`destroy` checks).
     ///   - method: the HTTP method a gateway asks for; the binding then holds it and is good
     ///     for that method only.
-    public func decide(subject: String, credentials: [String], api: String, action: Action, context: [String: ClaimValue],
+    public func decide(subject: String, credentials: [String], api: String, action: Action, context: [String: JSONValue],
                        explain: Bool, issueBinding: Bool = true, method: String? = nil) async throws -> Outcome {
         let (policies, verifier, record) = state.withLock { ($0.policies, $0.verifier, $0.subjects[subject]) }
         let facts = try await ontology.facts(api: api, policies: policies)
@@ -42,8 +43,7 @@ extension AccessService {
         }
         var (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
         claims.method = method
-        let token = try claims.sign(with: keys.current)
-        let claimsJSON = claims.json
+        let (token, claimsJSON) = try claims.signed(with: keys.current)
         state.withLock { state in
             if state.bindings.count >= state.pruneAt {
                 state.bindings = state.bindings.filter { Double($0.value.claims.exp) > now }
@@ -93,7 +93,7 @@ extension AccessService {
     /// What makes two decision requests the same for ``decide``'s binding reuse: the request,
     /// the policy generation, and the journal's index (endpoints come from the registry).
     private func reuseKey(subject: String, credentials: [String], api: String, action: Action, generation: Int64,
-                          context: [String: ClaimValue], method: String?) -> String {
+                          context: [String: JSONValue], method: String?) -> String {
         var parts = [subject, api, action.rawValue, String(generation), String(journal.index), method ?? ""]
         for (name, value) in context.sorted(by: { $0.key < $1.key }) {
             if case .string(let text) = value { parts += [name, text] }

@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import JOSE
+import JSON
 import Registry
 
 extension AccessService {
@@ -24,7 +25,7 @@ extension AccessService {
             let recorder = OrderingSnapshot.Recorder(ontology)
             return (try PolicySet.compile(ordered, generation: expected + 1, ontology: recorder), recorder.snapshot)
         }
-        let orderings = String(decoding: try JSONEncoder().encode(snapshot), as: UTF8.self)
+        let orderings = try CompactJSONEncoder.encode(snapshot)
         let changes = [
             RecordChange(collection: Self.policyCollection, key: name, value: text),
             RecordChange(collection: Self.metaCollection, key: "generation", value: String(expected + 1)),
@@ -59,7 +60,7 @@ extension AccessService {
         } else if state.withLock({ $0.authorities[name] }) == nil {
             throw AccessServiceError(.notFound, "no authority named `\(name)`")
         }
-        let encoded = try keys.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let encoded = try keys.map { try CompactJSONEncoder.encode($0) }
         try await journal.commit([RecordChange(collection: Self.authorityCollection, key: name, value: encoded)],
                                  events: [EventSpec(.authorityChanged, id: name)], applied: { [self] in
             state.withLock { state in
@@ -73,9 +74,9 @@ extension AccessService {
 
     /// Sets (or, with nil, removes) a subject's registry attributes; then re-decides the live
     /// bindings.
-    public func setSubject(_ id: String, attributes: [String: ClaimValue]?) async throws {
+    public func setSubject(_ id: String, attributes: [String: JSONValue]?) async throws {
         if attributes == nil, subject(id) == nil { throw AccessServiceError(.notFound, "no subject `\(id)`") }
-        let encoded = try attributes.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        let encoded = try attributes.map { try CompactJSONEncoder.encode($0) }
         try await journal.commit([RecordChange(collection: Self.subjectCollection, key: id, value: encoded)],
                                  events: [EventSpec(.subjectChanged, id: id)], applied: { [self] in
             state.withLock { $0.subjects[id] = attributes }

@@ -1,6 +1,7 @@
 import AccessControl
 import Foundation
 import JOSE
+import JSON
 import Ontology
 import Registry
 import Synchronization
@@ -41,7 +42,7 @@ public final class AccessService: Sendable {
         var documents: [String: String] = [:]
         var authorities: [String: Authority] = [:]
         var verifier: CredentialVerifier = .none
-        var subjects: [String: [String: ClaimValue]] = [:]
+        var subjects: [String: [String: JSONValue]] = [:]
         var bindings: [String: IssuedBinding] = [:]
         /// The binding last issued for an identical request (see ``reuseKey``), by key.
         var reusable: [String: String] = [:]
@@ -80,13 +81,13 @@ public final class AccessService: Sendable {
         self.bindingTTL = bindingTTL
         self.clock = clock
         var loaded = State()
-        let decoder = JSONDecoder()
+        let decoder = JSONValueDecoder(rejectsUnknownFields: false)
         for record in try journal.records(in: Self.policyCollection) { loaded.documents[record.key] = record.value }
         for record in try journal.records(in: Self.authorityCollection) {
-            loaded.authorities[record.key] = Authority(name: record.key, keys: try decoder.decode(JWKSet.self, from: Data(record.value.utf8)))
+            loaded.authorities[record.key] = Authority(name: record.key, keys: try decoder.decode(JWKSet.self, from: Array(record.value.utf8)))
         }
         for record in try journal.records(in: Self.subjectCollection) {
-            loaded.subjects[record.key] = try decoder.decode([String: ClaimValue].self, from: Data(record.value.utf8))
+            loaded.subjects[record.key] = try decoder.decode([String: JSONValue].self, from: Array(record.value.utf8))
         }
         let now = clock()
         for record in try journal.records(in: Self.revokedCollection) {
@@ -95,7 +96,7 @@ public final class AccessService: Sendable {
         let meta = try journal.records(in: Self.metaCollection)
         let generation = meta.first { $0.key == "generation" }.flatMap { Int64($0.value) } ?? 0
         loaded.verifier = try CredentialVerifier(authorities: Array(loaded.authorities.values))
-        let validated = meta.first { $0.key == "orderings" }.flatMap { try? decoder.decode(OrderingSnapshot.self, from: Data($0.value.utf8)) }
+        let validated = meta.first { $0.key == "orderings" }.flatMap { try? decoder.decode(OrderingSnapshot.self, from: Array($0.value.utf8)) }
         let documents = Self.ordered(loaded.documents)
         (loaded.policies, loaded.degraded) = try await ontology.reading { ontology in
             Self.startingPolicies(documents, generation: generation, ontology: ontology, validated: validated)
@@ -134,6 +135,6 @@ public final class AccessService: Sendable {
     /// The policy documents in force, by name.
     public var documents: [String: String] { state.withLock { $0.documents } }
     public var authorities: [Authority] { state.withLock { $0.authorities.values.sorted { $0.name < $1.name } } }
-    public func subject(_ id: String) -> [String: ClaimValue]? { state.withLock { $0.subjects[id] } }
+    public func subject(_ id: String) -> [String: JSONValue]? { state.withLock { $0.subjects[id] } }
     public var subjectIDs: [String] { state.withLock { $0.subjects.keys.sorted() } }
 }

@@ -1,3 +1,5 @@
+import JSON
+
 /// One registered instance of a service version: its manifest and its live state.
 public struct Registration: Codable, Sendable, Hashable {
     /// The format the registration arrived in.

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Ontology
 
 /// One ontology file the registry keeps loaded in its own named graph.
@@ -40,7 +41,7 @@ extension Registry {
             let graph = ontologyIRI ?? "urn:registryd:ontology:" + IRIText.encodeSegment(file)
             let entry = LoadedOntology(graph: graph, file: file, hash: Self.fnv1a(bytes), triples: triples.count)
             let stored = try await store.read { snapshot in try snapshot.record(in: Self.ontologyCollection, key: graph) }
-            if let stored, let previous = try? JSONDecoder().decode(LoadedOntology.self, from: Data(stored.utf8)), previous.hash == entry.hash {
+            if let stored, let previous = try? JSONValueDecoder(rejectsUnknownFields: false).decode(LoadedOntology.self, from: Array(stored.utf8)), previous.hash == entry.hash {
                 continue
             }
             let statements = triples
@@ -58,7 +59,7 @@ extension Registry {
     public func loadedOntologies() async throws -> [LoadedOntology] {
         try await store.read { snapshot in
             try snapshot.records(in: Self.ontologyCollection).compactMap {
-                try? JSONDecoder().decode(LoadedOntology.self, from: Data($0.value.utf8))
+                try? JSONValueDecoder(rejectsUnknownFields: false).decode(LoadedOntology.self, from: Array($0.value.utf8))
             }
         }
     }

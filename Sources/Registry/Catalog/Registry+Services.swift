@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Ontology
 
 /// What a client registers: a manifest (from JSON or a Thing Description) or an RDF document.

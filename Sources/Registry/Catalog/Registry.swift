@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Ontology
 import Synchronization
 
@@ -84,30 +85,30 @@ public final class Registry: Sendable {
         self.store = store
         self.now = now
         self.eventRetention = eventRetention
-        let decoder = JSONDecoder()
+        let decoder = JSONValueDecoder(rejectsUnknownFields: false)
         var loaded = State()
         let start = now()
         try store.read { snapshot in
             for record in try snapshot.records(in: Self.serviceCollection) {
-                let registration = try decoder.decode(Registration.self, from: Data(record.value.utf8))
+                let registration = try decoder.decode(Registration.self, from: Array(record.value.utf8))
                 loaded.put(registration, id: registration.id)
                 if let ttl = registration.manifest.instance.ttlMilliseconds {
                     loaded.leases[registration.id] = max(registration.leaseExpires ?? 0, start + ttl)
                 }
             }
             for record in try snapshot.records(in: Self.hostCollection) {
-                let host = try decoder.decode(HostRecord.self, from: Data(record.value.utf8))
+                let host = try decoder.decode(HostRecord.self, from: Array(record.value.utf8))
                 loaded.hosts[host.id] = host
                 loaded.hostSeen[host.id] = max(host.lastSeen, start)
             }
             for record in try snapshot.records(in: Self.pinCollection) {
-                let pin = try decoder.decode(NamePin.self, from: Data(record.value.utf8))
+                let pin = try decoder.decode(NamePin.self, from: Array(record.value.utf8))
                 loaded.pins[pin.name] = pin
             }
             loaded.index = try snapshot.lastJournalSequence()
             let first = max(0, loaded.index - Int64(eventRetention))
             loaded.events = try snapshot.journal(after: first).map {
-                try decoder.decode(RegistryEvent.self, from: Data($0.value.utf8))
+                try decoder.decode(RegistryEvent.self, from: Array($0.value.utf8))
             }
         }
         if buildingGraphs { try Self.buildGraphs(of: loaded.registrations.values, in: store) }

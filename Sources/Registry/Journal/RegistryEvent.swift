@@ -1,3 +1,5 @@
+import JSON
+
 /// One change to the registry, with the index that orders all changes.
 public struct RegistryEvent: Codable, Sendable, Hashable {
     /// What changed: a dotted name, `<subject>.<change>`. The registry defines its own kinds

@@ -1,3 +1,5 @@
+import JSON
+
 /// Reads one JSON object field by field, with the field's path in every error, and refuses
 /// fields it was not told about.
 struct JSONObjectReader {

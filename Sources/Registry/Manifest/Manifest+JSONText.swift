@@ -1,3 +1,5 @@
+import JSON
+
 // The manifest's own JSON writing: the text `Codable` gives through `CompactJSONEncoder`, with
 // members in sorted key order, nil optionals left out and empty arrays written.
 

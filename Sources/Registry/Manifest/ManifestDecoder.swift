@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Reads the JSON manifest format (`docs/manifest.md`, `schemas/manifest.schema.json`).
 ///
@@ -7,7 +8,16 @@ import Foundation
 public enum ManifestDecoder {
     /// Decodes a manifest from JSON bytes.
     public static func decode(_ data: Data) throws -> Manifest {
-        try decode(JSONValue.parse(data))
+        try decode(parse(Array(data)))
+    }
+
+    /// `bytes` parsed as JSON, its syntax errors as `manifest.syntax` with line and column.
+    public static func parse(_ bytes: [UInt8]) throws(RegistryError) -> JSONValue {
+        do {
+            return try JSONValue.parse(bytes)
+        } catch {
+            throw RegistryError(.syntax, "the body is not valid JSON: \(error)")
+        }
     }
 
     /// Decodes a manifest from a parsed JSON value.
@@ -259,9 +269,10 @@ public enum ManifestDecoder {
     }
 }
 
-/// Checks shared by the three manifest readers.
-enum ManifestRules {
-    static func isVersion(_ text: String) -> Bool {
+/// The rules of the manifest's fields, one place for each: the three manifest readers and the
+/// HTTP layer's query parameters and host bodies all check through here.
+public enum ManifestRules {
+    public static func isVersion(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 64 && text.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
@@ -271,7 +282,8 @@ enum ManifestRules {
         }
     }
 
-    static func isIdentifier(_ text: String) -> Bool {
+    /// A registration, instance or host id: 1 to 128 of letters, digits and `. _ -`, not `.` or `..`.
+    public static func isIdentifier(_ text: String) -> Bool {
         !text.isEmpty && text.utf8.count <= 128 && text != "." && text != ".." && text.utf8.allSatisfy { byte in
             switch byte {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
@@ -281,7 +293,8 @@ enum ManifestRules {
         }
     }
 
-    static func ttl(_ value: JSONValue, path: String) throws -> Int64 {
+    /// A duration of at least 100 ms: `"30s"`-style text or a number of seconds.
+    public static func ttl(_ value: JSONValue, path: String) throws -> Int64 {
         let milliseconds: Int64?
         switch value {
         case .string(let text): milliseconds = LeaseDuration.milliseconds(text)

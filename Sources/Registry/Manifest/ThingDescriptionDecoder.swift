@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 import Ontology
 
 /// Reads a W3C WoT Thing Description (TD 1.0/1.1, JSON-LD) as a manifest.
@@ -23,7 +24,7 @@ public enum ThingDescriptionDecoder {
     }
 
     public static func decode(_ data: Data, overrides: Overrides = Overrides()) throws -> Manifest {
-        try decode(JSONValue.parse(data), overrides: overrides)
+        try decode(ManifestDecoder.parse(Array(data)), overrides: overrides)
     }
 
     public static func decode(_ json: JSONValue, overrides: Overrides = Overrides()) throws -> Manifest {

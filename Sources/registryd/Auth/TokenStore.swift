@@ -1,5 +1,6 @@
 import COpenSSL
 import Foundation
+import JSON
 import Registry
 import Synchronization
 
@@ -36,11 +37,11 @@ final class TokenStore: Sendable {
 
     init(journal: any Journal) throws {
         self.journal = journal
-        let decoder = JSONDecoder()
+        let decoder = JSONValueDecoder(rejectsUnknownFields: false)
         let records = try journal.records(in: Self.collection)
         var byHash: [String: TokenRecord] = [:]
         for record in records {
-            if let token = try? decoder.decode(TokenRecord.self, from: Data(record.value.utf8)) { byHash[token.hash] = token }
+            if let token = try? decoder.decode(TokenRecord.self, from: Array(record.value.utf8)) { byHash[token.hash] = token }
         }
         tokens = Mutex(Tokens(byHash: byHash))
     }
@@ -54,9 +55,7 @@ final class TokenStore: Sendable {
         let secret = "rgd_" + Self.randomHex(bytes: 24)
         let record = TokenRecord(id: "tok-" + Self.randomHex(bytes: 6), scopes: scopes.map(\.description), description: description,
                                  created: Int64(Date().timeIntervalSince1970 * 1000), hash: Self.sha256Hex(secret))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        let json = String(decoding: try encoder.encode(record), as: UTF8.self)
+        let json = try CompactJSONEncoder.encode(record)
         try await journal.commit([RecordChange(collection: Self.collection, key: record.hash, value: json)],
                                  events: [EventSpec(.tokenCreated, id: record.id)], applied: { [self] in
             tokens.withLock { $0.byHash[record.hash] = record }

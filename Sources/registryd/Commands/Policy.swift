@@ -2,6 +2,7 @@ import AccessControl
 import AccessService
 import ArgumentParser
 import Foundation
+import JSON
 import Ontology
 import Registry
 
@@ -123,32 +124,30 @@ struct Policy: AsyncParsableCommand {
                 struct Subject: Decodable {
                     var id: String
                     var credentials: [String]?
-                    var attributes: [String: ClaimValue]?
+                    var attributes: [String: JSONValue]?
                 }
                 var subject: Subject
                 var api: String
                 var action: Action
                 var time: String
-                var context: [String: ClaimValue]?
+                var context: [String: JSONValue]?
             }
             struct Output: Encodable {
                 var decision: Decision.Effect
                 var rules: [String]
             }
-            let decoder = JSONDecoder()
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
+            let decoder = JSONValueDecoder()
             var output = Data()
             for (number, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
                 let request: Request
-                do { request = try decoder.decode(Request.self, from: Data(line)) } catch { throw CommandFailure("\(requests):\(number + 1): not a request: \(error)") }
+                do { request = try decoder.decode(Request.self, from: Array(line)) } catch { throw CommandFailure("\(requests):\(number + 1): not a request: \(error)") }
                 guard let time = Instant.parse(request.time) else { throw CommandFailure("\(requests):\(number + 1): `time` is not an RFC 3339 instant") }
                 let evidence = SubjectEvidence(subject: request.subject.id, credentials: request.subject.credentials ?? [],
                                                registryAttributes: trustAttributes ? [:] : (request.subject.attributes ?? [:]),
                                                context: request.context ?? [:], trusted: trustAttributes ? (request.subject.attributes ?? [:]) : nil)
                 let bag = AttributeResolver.resolve(evidence, api: request.api, at: time, policies: set, verifier: .none, ontology: nil)
                 let decision = DecisionPoint.decide(api: request.api, action: request.action, at: time, attributes: bag, policies: set)
-                output.append(try encoder.encode(Output(decision: decision.effect, rules: decision.rules)))
+                output.append(contentsOf: try CompactJSONEncoder.bytes(Output(decision: decision.effect, rules: decision.rules)))
                 output.append(UInt8(ascii: "\n"))
                 if output.count > 1 << 20 {
                     FileHandle.standardOutput.write(output)

@@ -1,6 +1,7 @@
 import AccessControl
 import ArgumentParser
 import Foundation
+import JSON
 
 extension Policy {
     /// `registryd policy bench` (hidden): in-process decision latency on a generated clinic
@@ -39,7 +40,7 @@ extension Policy {
             // Subjects' attributes resolved once, as an engine's entity store would hold them.
             let bags: [AttributeBag] = (0..<subjects).map { _ in
                 let start = week + Double(random.next(upTo: 7 * 24)) * 3600
-                var attributes: [String: ClaimValue] = [
+                var attributes: [String: JSONValue] = [
                     "rank": .string(ranks[random.next(upTo: ranks.count)]),
                     "ward": .string(wards[random.next(upTo: wards.count)]),
                     "shift": .object(["start": .string(Instant.format(start)), "end": .string(Instant.format(start + 10 * 3600))]),

@@ -147,10 +147,10 @@ struct Serve: AsyncParsableCommand {
         settings.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         settings.queryTimeout = .seconds(queryTimeout)
         settings.maxResults = maxResults
-        settings.maxUploadSize = maxUploadMiB << 20
-        settings.maxManifestSize = maxManifestKiB << 10
+        settings.bodies.upload = maxUploadMiB << 20
+        settings.bodies.manifest = maxManifestKiB << 10
         settings.pullAllowedHosts = pullAllow
-        settings.maxPolicySize = maxPolicyKiB << 10
+        settings.bodies.policy = maxPolicyKiB << 10
         settings.anonymousScopes = anonymousScopes.compactMap(Scope.init)
         settings.connections = ConnectionLimits(headerTimeout: .milliseconds(Int(headerTimeout * 1000)),
                                                 readTimeout: .milliseconds(Int(readTimeout * 1000)),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AsyncHTTPClient
 import Foundation
+import JSON
 import NIOCore
 import NIOHTTP1
 import Registry
@@ -29,7 +30,7 @@ struct Token: AsyncParsableCommand {
         }
 
         /// Sends a request to the daemon; returns the JSON body, or throws the daemon's error message.
-        func send(_ method: HTTPMethod, _ path: String, body: [String: Any]? = nil) async throws -> [String: Any] {
+        func send(_ method: HTTPMethod, _ path: String, body: JSONValue? = nil) async throws -> JSONValue {
             guard let server else { throw CommandFailure("no --server") }
             let secret = token ?? ProcessInfo.processInfo.environment["REGISTRYD_TOKEN"] ?? ""
             var request = HTTPClientRequest(url: server.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)
@@ -37,16 +38,16 @@ struct Token: AsyncParsableCommand {
             request.headers.add(name: "Authorization", value: "Bearer " + secret)
             if let body {
                 request.headers.add(name: "Content-Type", value: "application/json")
-                request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
+                request.body = .bytes(ByteBuffer(string: body.jsonText))
             }
             let client = HTTPClient(eventLoopGroupProvider: .singleton)
             do {
                 let response = try await client.execute(request, timeout: .seconds(10))
                 let bytes = try await response.body.collect(upTo: 1 << 20)
                 try await client.shutdown()
-                let json = (try? JSONSerialization.jsonObject(with: Data(buffer: bytes))) as? [String: Any] ?? [:]
+                let json = (try? JSONValue.parse(Array(buffer: bytes))) ?? [:]
                 guard (200..<300).contains(Int(response.status.code)) else {
-                    let message = ((json["error"] as? [String: Any])?["message"] as? String) ?? "\(response.status.code)"
+                    let message = json["error"]?["message"]?.stringValue ?? "\(response.status.code)"
                     throw CommandFailure("\(server): \(message)")
                 }
                 return json
@@ -82,11 +83,11 @@ struct Token: AsyncParsableCommand {
 
         func run() async throws {
             if target.server != nil {
-                var body: [String: Any] = ["scopes": scopes]
-                if let description { body["description"] = description }
-                let json = try await target.send(.POST, "/v1/tokens", body: body)
-                writeToStandardOutput("\(json["token"] as? String ?? "")\n")
-                writeToStandardError("created \(json["id"] as? String ?? "") with scopes \(scopes.joined(separator: " "))\n")
+                var body: [String: JSONValue] = ["scopes": .array(scopes.map(JSONValue.string))]
+                if let description { body["description"] = .string(description) }
+                let json = try await target.send(.POST, "/v1/tokens", body: .object(body))
+                writeToStandardOutput("\(json["token"]?.stringValue ?? "")\n")
+                writeToStandardError("created \(json["id"]?.stringValue ?? "") with scopes \(scopes.joined(separator: " "))\n")
                 return
             }
             let store = try StoreAccess.open(target.storage.data)
@@ -106,8 +107,11 @@ struct Token: AsyncParsableCommand {
         func run() async throws {
             if target.server != nil {
                 let json = try await target.send(.GET, "/v1/tokens")
-                for token in json["tokens"] as? [[String: Any]] ?? [] {
-                    writeToStandardOutput("\(token["id"] as? String ?? "")\t\((token["scopes"] as? [String] ?? []).joined(separator: " "))\t\(token["description"] as? String ?? "")\n")
+                guard case .array(let tokens)? = json["tokens"] else { return }
+                for token in tokens {
+                    var scopes: [String] = []
+                    if case .array(let items)? = token["scopes"] { scopes = items.compactMap(\.stringValue) }
+                    writeToStandardOutput("\(token["id"]?.stringValue ?? "")\t\(scopes.joined(separator: " "))\t\(token["description"]?.stringValue ?? "")\n")
                 }
                 return
             }

@@ -1,5 +1,6 @@
 import AccessService
 import Hummingbird
+import JSON
 import Ontology
 import Registry
 
@@ -21,10 +22,27 @@ struct APIError: HTTPResponseError, Sendable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        let body = #"{"error":{"code":"# + JSONEscaping.quoted(code) + #","message":"# + JSONEscaping.quoted(message) + "}}"
+        response
+    }
+
+    /// The answer: the status, the headers and the error body.
+    var response: Response {
         var headers = self.headers
         headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: Self.body(code: code, message: message))))
+    }
+
+    /// The one error body of the API: `{"error":{"code":"...","message":"..."}}`.
+    static func body(code: String, message: String) -> [UInt8] {
+        var writer = JSONTextWriter(capacity: 64 + message.utf8.count)
+        writer.beginObject()
+        writer.key("error")
+        writer.beginObject()
+        writer.member("code", code)
+        writer.member("message", message)
+        writer.endObject()
+        writer.endObject()
+        return writer.bytes
     }
 }
 

@@ -13,17 +13,13 @@ struct ServerSettings: Sendable {
     var host = "127.0.0.1"
     var port = 8470
     var dataDirectory = "./registry-data"
-    /// The largest request body accepted (SPARQL, graphs).
-    var maxUploadSize = 64 << 20
-    /// The largest registration body (manifest, Thing Description, RDF).
-    var maxManifestSize = 1 << 20
+    /// The largest body of each kind of request.
+    var bodies = BodyLimits()
     /// How long one query or update may run.
     var queryTimeout: Duration = .seconds(30)
     /// The most rows (or triples) one query may return.
     var maxResults = 1_000_000
     var logLevel: Logger.Level = .info
-    /// The largest policy document.
-    var maxPolicySize = 256 << 10
     /// Hosts pull registration may fetch from.
     var pullAllowedHosts: [String] = []
     /// Scopes of requests without a token.
@@ -74,17 +70,17 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     }
     let fetcher = ManifestFetcher(allowList: HostAllowList(entries: settings.pullAllowedHosts))
     SPARQLController(store: services.store, settings: settings,
-                     fetcher: ManifestFetcher(allowList: fetcher.allowList, maxSize: settings.maxUploadSize)).addRoutes(to: router)
+                     fetcher: ManifestFetcher(allowList: fetcher.allowList, maxSize: settings.bodies.upload)).addRoutes(to: router)
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
     ServicesController(registry: services.registry, fetcher: fetcher,
                        settings: settings, access: services.access).addRoutes(to: router)
-    ResolveController(registry: services.registry, access: services.access).addRoutes(to: router)
+    ResolveController(registry: services.registry, access: services.access, limits: settings.bodies).addRoutes(to: router)
     EventsController(registry: services.registry).addRoutes(to: router)
-    HostsController(registry: services.registry).addRoutes(to: router)
-    TokensController(tokens: services.tokens).addRoutes(to: router)
-    PoliciesController(access: services.access, maxPolicySize: settings.maxPolicySize).addRoutes(to: router)
-    AuthoritiesController(access: services.access).addRoutes(to: router)
-    DecisionsController(access: services.access).addRoutes(to: router)
+    HostsController(registry: services.registry, limits: settings.bodies).addRoutes(to: router)
+    TokensController(tokens: services.tokens, limits: settings.bodies).addRoutes(to: router)
+    PoliciesController(access: services.access, limits: settings.bodies).addRoutes(to: router)
+    AuthoritiesController(access: services.access, limits: settings.bodies).addRoutes(to: router)
+    DecisionsController(access: services.access, limits: settings.bodies).addRoutes(to: router)
     BindingsController(access: services.access).addRoutes(to: router)
     GatewayController(access: services.access, settings: settings.gateway).addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))

@@ -2,6 +2,7 @@ import AccessControl
 import AccessService
 import Hummingbird
 import JOSE
+import JSON
 import Ontology
 import Registry
 
@@ -25,6 +26,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.badRequest, code: error.code, error.message)
         } catch let error as HTTPError {
             throw APIError(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
+        } catch let error as JSONSyntaxError {
+            throw APIError(.badRequest, code: "request.malformed_json", "the body is not valid JSON: \(error)")
         } catch is DecodingError {
             throw APIError(.badRequest, code: "request.malformed_json", "the request body is not the JSON expected")
         } catch {

@@ -74,7 +74,7 @@ struct GraphStoreController {
             throw APIError(.unsupportedMediaType, code: "request.media_type",
                            "send text/turtle, application/n-triples or application/rdf+xml")
         }
-        let body = try await request.collectBody(limit: settings.maxUploadSize)
+        let body = try await request.collectBody(limit: settings.bodies.upload)
         var triples: [Triple] = []
         // Parse fully before touching the store, so a bad body changes nothing.
         try body.withUnsafeReadableBytes { raw in

@@ -1,5 +1,5 @@
 import Hummingbird
-import Ontology
+import JSON
 
 /// `GET /health`: answers 200 while the daemon serves requests, with `{"status":"ok"}`, or
 /// `{"status":"degraded","problems":[...]}` when it serves in a reduced way (e.g. a policy set
@@ -15,9 +15,12 @@ struct HealthController<Context: RequestContext> {
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
             let found = problems()
-            let body = found.isEmpty ? #"{"status":"ok"}"#
-                : #"{"status":"degraded","problems":["# + found.map { JSONEscaping.quoted($0) }.joined(separator: ",") + "]}"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+            var body = JSONTextWriter(capacity: 64)
+            body.beginObject()
+            if !found.isEmpty { body.member("problems", found) }
+            body.member("status", found.isEmpty ? "ok" : "degraded")
+            body.endObject()
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import Hummingbird
+import JSON
 
 extension Request {
     /// The whole body, refused with 413 (`request.too_large`) past `limit` bytes.
@@ -16,15 +16,21 @@ extension Request {
 }
 
 extension Request {
-    /// The body decoded as JSON into `T`; a body that is not that JSON is a 400 naming the
-    /// field at fault.
+    /// The body decoded as JSON into `T`; a body that is not that JSON (a member `T` does not
+    /// declare included) is a 400 `request.malformed_json` naming the field at fault.
     mutating func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
         var buffer = try await collectBody(limit: limit)
-        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+        return try Self.decodeJSON(type, from: buffer.readBytes(length: buffer.readableBytes) ?? [])
+    }
+
+    /// `bytes` decoded as JSON into `T`, errors as ``decodeJSON(_:limit:)`` gives them.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(bytes))
+            return try JSONValueDecoder().decode(T.self, from: bytes)
+        } catch let error as JSONSyntaxError {
+            throw APIError(.badRequest, code: "request.malformed_json", "the body is not valid JSON: \(error)")
         } catch let error as DecodingError {
-            throw APIError(.badRequest, code: "request.malformed_json", Self.describe(error))
+            throw APIError(.badRequest, code: "request.malformed_json", describe(error))
         }
     }
 
@@ -37,6 +43,19 @@ extension Request {
         return text
     }
 
+    /// A type as a client reads it in an error message.
+    private static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is Double.Type, is Float.Type: "a number"
+        case is any FixedWidthInteger.Type: "an integer"
+        case is [String: JSONValue].Type: "an object"
+        case is [JSONValue].Type: "an array"
+        default: "\(type)"
+        }
+    }
+
     private static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
             let text = context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
@@ -44,12 +63,12 @@ extension Request {
         }
         switch error {
         case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "the body is not valid JSON" : "\(path(context)): \(context.debugDescription)"
+            return "\(path(context)): \(context.debugDescription)"
         case .keyNotFound(let key, let context):
             let parent = context.codingPath.map(\.stringValue).joined(separator: ".")
             return "`\(parent.isEmpty ? key.stringValue : parent + "." + key.stringValue)`: required"
         case .typeMismatch(let type, let context), .valueNotFound(let type, let context):
-            return "\(path(context)): expected \(type == String.self ? "a string" : type == Bool.self ? "true or false" : "\(type)")"
+            return "\(path(context)): expected \(expected(type)), \(context.debugDescription)"
         @unknown default:
             return "the body is not the JSON expected"
         }

@@ -55,7 +55,7 @@ struct SPARQLController {
                             bodyType: String) async throws -> [(name: String, value: String)] {
         var parameters = try FormEncoding.decode(Substring(request.uri.query ?? ""))
         guard request.method == .post else { return parameters }
-        var body = try await request.collectBody(limit: settings.maxUploadSize)
+        var body = try await request.collectBody(limit: settings.bodies.upload)
         // A lossy decoding would run a query other than the one sent.
         guard let text = String(validating: body.readBytes(length: body.readableBytes) ?? [], as: UTF8.self) else {
             throw APIError(.badRequest, code: "request.invalid_utf8", "the request body is not valid UTF-8")

@@ -1,12 +1,15 @@
+import JSON
+
 /// SPARQL 1.1 Query Results JSON Format (https://www.w3.org/TR/sparql11-results-json/).
 public struct SPARQLResultsJSONWriter: QueryResultsWriter {
     private let output: ByteOutput
+    /// Each variable's name as a quoted JSON string, escaped once for all rows.
     private let names: [String]
     private var first = true
 
     public init(output: ByteOutput, variables: [Variable]) {
         self.output = output
-        self.names = variables.map { JSONEscaping.quoted($0.name) }
+        self.names = variables.map { JSONString.quoted($0.name) }
         output.append(#"{"head":{"vars":["# + names.joined(separator: ",") + #"]},"results":{"bindings":["#)
     }
 
@@ -18,21 +21,26 @@ public struct SPARQLResultsJSONWriter: QueryResultsWriter {
             guard let value else { continue }
             if !firstBinding { output.append(",") }
             firstBinding = false
-            output.append(name + ":")
+            output.append(name)
             switch value {
             case .iri(let iri):
-                output.append(#"{"type":"uri","value":"# + JSONEscaping.quoted(iri.value) + "}")
+                output.append(#":{"type":"uri","value":"#)
+                JSONString.write(iri.value, to: &output.buffer)
             case .blankNode(let node):
-                output.append(#"{"type":"bnode","value":"# + JSONEscaping.quoted(node.id) + "}")
+                output.append(#":{"type":"bnode","value":"#)
+                JSONString.write(node.id, to: &output.buffer)
             case .literal(let literal):
-                output.append(#"{"type":"literal","value":"# + JSONEscaping.quoted(literal.lexicalForm))
+                output.append(#":{"type":"literal","value":"#)
+                JSONString.write(literal.lexicalForm, to: &output.buffer)
                 if let language = literal.language {
-                    output.append(#","xml:lang":"# + JSONEscaping.quoted(language))
+                    output.append(#","xml:lang":"#)
+                    JSONString.write(language, to: &output.buffer)
                 } else if literal.datatype != XSD.string {
-                    output.append(#","datatype":"# + JSONEscaping.quoted(literal.datatype.value))
+                    output.append(#","datatype":"#)
+                    JSONString.write(literal.datatype.value, to: &output.buffer)
                 }
-                output.append("}")
             }
+            output.append("}")
         }
         output.append("}")
         try output.flushIfFull()
@@ -41,28 +49,5 @@ public struct SPARQLResultsJSONWriter: QueryResultsWriter {
     public mutating func finish() throws {
         output.append("\n]}}\n")
         try output.flush()
-    }
-}
-
-/// JSON string quoting (RFC 8259): quote, backslash and control characters escaped.
-public enum JSONEscaping {
-    /// The string as a JSON string literal, quotes included.
-    public static func quoted(_ string: String) -> String {
-        var out = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case let c where c.value < 0x20:
-                let hex = String(c.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 }

@@ -3,12 +3,14 @@ import AccessService
 import Foundation
 import Hummingbird
 import JOSE
+import JSON
 import Registry
 
 /// `/v1/authorities` (attribute authorities and their public keys) and `/v1/subjects`
 /// (subject attributes kept in the registry).
 struct AuthoritiesController {
     let access: AccessService
+    let limits: BodyLimits
 
     func addRoutes(to router: Router<RegistrydContext>) {
         let authorities = router.group("v1/authorities")
@@ -27,7 +29,7 @@ struct AuthoritiesController {
             try context.requireAdmin()
             let name = try identifier(context, "name")
             var request = request
-            let keys = try await request.decodeJSON(JWKSet.self, limit: 64 << 10)
+            let keys = try await request.decodeJSON(JWKSet.self, limit: limits.control)
             try await access.setAuthority(name, keys: keys)
             return try JSONResponse.make(AuthorityView(Authority(name: name, keys: keys)), index: access.journal.index)
         }
@@ -53,7 +55,7 @@ struct AuthoritiesController {
             try context.requireAdmin()
             let id = try identifier(context, "id")
             var request = request
-            let body = try await request.decodeJSON(SubjectBody.self, limit: 64 << 10)
+            let body = try await request.decodeJSON(SubjectBody.self, limit: limits.control)
             guard body.id == nil || body.id == id else {
                 throw APIError(.badRequest, code: "request.invalid", "`id` in the body must be the subject's id in the path, \(id), or absent")
             }
@@ -80,7 +82,7 @@ struct AuthoritiesController {
 
     struct SubjectBody: Codable {
         var id: String?
-        var attributes: [String: ClaimValue]
+        var attributes: [String: JSONValue]
     }
 
     private func identifier(_ context: RegistrydContext, _ parameter: String) throws -> String {

@@ -113,12 +113,9 @@ struct GatewayController {
     }
 
     private func denial(_ status: HTTPResponse.Status, _ message: String, code: String? = nil) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        if status == .unauthorized { headers[.wwwAuthenticate] = #"Bearer realm="registryd""# }
-        let code = code ?? (status == .unauthorized ? "gateway.unauthenticated" : "gateway.denied")
-        let body = #"{"error":{"code":""# + code + #"","message":"# + JSONEscaping.quoted(message) + "}}"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        var error = APIError(status, code: code ?? (status == .unauthorized ? "gateway.unauthenticated" : "gateway.denied"), message)
+        if status == .unauthorized { error.headers[.wwwAuthenticate] = #"Bearer realm="registryd""# }
+        return error.response
     }
 }
 

@@ -8,7 +8,7 @@ import Registry
 /// `/v1/policies`: the policy documents, validated together and applied under one generation.
 struct PoliciesController {
     let access: AccessService
-    let maxPolicySize: Int
+    let limits: BodyLimits
 
     func addRoutes(to router: Router<RegistrydContext>) {
         let group = router.group("v1/policies")
@@ -68,9 +68,9 @@ struct PoliciesController {
         let text: String
         if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
             struct Envelope: Decodable { var text: String }
-            text = try await request.decodeJSON(Envelope.self, limit: maxPolicySize).text
+            text = try await request.decodeJSON(Envelope.self, limit: limits.policy).text
         } else {
-            text = try await request.text(limit: maxPolicySize)
+            text = try await request.text(limit: limits.policy)
         }
         guard text.contains(where: { !$0.isWhitespace }) else {
             throw APIError(.badRequest, code: "policy.empty", "the policy document is empty (DELETE /v1/policies/\(name) removes a policy)")

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import Registry
 
 /// `GET /v1/events?since=N`: the change log as Server-Sent Events, then every new change as it
@@ -33,8 +34,6 @@ struct EventsController {
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
         headers[.registryIndex] = String(registry.index)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return Response(status: .ok, headers: headers, body: ResponseBody { writer in
             var last = start
             try await writer.write(ByteBuffer(string: "retry: 1000\n\n"))
@@ -50,7 +49,7 @@ struct EventsController {
                 }
                 var text = ""
                 for event in batch {
-                    let data = String(decoding: try encoder.encode(event), as: UTF8.self)
+                    let data = event.compactJSON
                     text += "id: \(event.index)\nevent: \(event.type.rawValue)\ndata: \(data)\n\n"
                     last = max(last, event.index)
                 }

@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
+import JSON
 import Registry
 
 /// `/v1/hosts`: the devices and servers instances run on, online while their heartbeats come.
 struct HostsController {
     let registry: Registry
+    let limits: BodyLimits
 
     func addRoutes(to router: Router<RegistrydContext>) {
         let group = router.group("v1/hosts")
@@ -18,33 +20,17 @@ struct HostsController {
     private func register(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         let principal = try context.require("register hosts (admin or register:<prefix> scope)", \.mayRegisterSomething)
         var request = request
-        var buffer = try await request.collectBody(limit: 64 << 10)
-        let json = try JSONValue.parse(Data(buffer.readBytes(length: buffer.readableBytes) ?? []))
-        let allowed: Set<String> = ["id", "architecture", "os", "tier", "location", "ttl"]
-        guard case .object(let fields) = json else { throw RegistryError(.invalidManifest, "a host is a JSON object") }
-        if let unknown = fields.keys.sorted().first(where: { !allowed.contains($0) }) {
-            throw RegistryError(.unknownField, "`\(unknown)`: unknown field (allowed: \(allowed.sorted().joined(separator: ", ")))")
+        let body = try await request.decodeJSON(HostBody.self, limit: limits.control)
+        for (key, value) in [("architecture", body.architecture), ("os", body.os), ("location", body.location)] where (value?.utf8.count ?? 0) > 1024 {
+            throw RegistryError(.invalidManifest, "`\(key)`: longer than 1024 bytes")
         }
-        func string(_ key: String) throws -> String? {
-            guard let value = fields[key], value != .null else { return nil }
-            guard case .string(let text) = value, text.utf8.count <= 1024 else { throw RegistryError(.invalidManifest, "`\(key)`: expected a string") }
-            return text
-        }
-        guard let id = try string("id") else { throw RegistryError(.invalidManifest, "`id`: required") }
-        var spec = HostSpec(id: id, architecture: try string("architecture"), operatingSystem: try string("os"), location: try string("location"))
-        if let tier = try string("tier") {
+        var spec = HostSpec(id: body.id, architecture: body.architecture, operatingSystem: body.os, location: body.location)
+        if let tier = body.tier {
             guard let value = DeploymentTier(rawValue: tier) else { throw RegistryError(.invalidManifest, "`tier`: `\(tier)` is not one of device, edge, fog, cloud") }
             spec.tier = value
         }
-        if let ttl = fields["ttl"] {
-            let milliseconds: Int64?
-            switch ttl {
-            case .string(let text): milliseconds = LeaseDuration.milliseconds(text)
-            case .number(let seconds) where seconds > 0 && seconds < 86_400 * 365: milliseconds = Int64(seconds * 1000)
-            default: milliseconds = nil
-            }
-            guard let milliseconds, milliseconds >= 100 else { throw RegistryError(.invalidManifest, "`ttl`: expected a duration such as \"30s\"") }
-            spec.ttlMilliseconds = milliseconds
+        if let ttl = body.ttl {
+            spec.ttlMilliseconds = try ManifestRules.ttl(ttl, path: "ttl")
         }
         let host = try await registry.registerHost(spec, owner: principal.tokenID, authorize: Self.mayChange(principal))
         return try JSONResponse.make(HostView(host), status: .created, index: host.index)
@@ -100,4 +86,15 @@ struct HostsController {
         let host = try await registry.heartbeat(host: id, authorize: Self.mayChange(principal))
         return try JSONResponse.make(HostView(host), index: host.index)
     }
+}
+
+/// The body of `POST /v1/hosts`.
+struct HostBody: Decodable {
+    var id: String
+    var architecture: String?
+    var os: String?
+    var tier: String?
+    var location: String?
+    /// `"30s"`-style text or a number of seconds (``ManifestRules/ttl(_:path:)``).
+    var ttl: JSONValue?
 }

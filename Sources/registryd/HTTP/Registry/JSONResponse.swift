@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JSON
 import Registry
 
 /// JSON bodies for the `/v1` API: sorted keys, no escaped slashes, RFC 3339 times.

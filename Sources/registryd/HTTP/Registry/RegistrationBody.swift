@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import Ontology
 import Registry
 
@@ -28,7 +29,7 @@ enum RegistrationBody {
         }
         switch mediaType {
         case "application/json", "application/td+json", "application/ld+json", "text/json":
-            let json = try JSONValue.parse(bytes)
+            let json = try ManifestDecoder.parse(bytes)
             let isTD: Bool
             if mediaType == "application/json" || mediaType == "text/json", case .object(let fields) = json {
                 isTD = fields["@context"] != nil
@@ -64,7 +65,7 @@ enum RegistrationBody {
         var instance = base
         guard let query else { return instance }
         if let id = query["id"] {
-            guard id.range(of: #"^[A-Za-z0-9._-]{1,128}$"#, options: .regularExpression) != nil, id != ".", id != ".." else {
+            guard ManifestRules.isIdentifier(id) else {
                 throw RegistryError(.invalidRequest, "`id`: `\(id)` is not an id: 1 to 128 of letters, digits and . _ -")
             }
             instance.id = id
@@ -74,8 +75,8 @@ enum RegistrationBody {
             instance.tier = value
         }
         if let host = query["host"] {
-            guard host.range(of: #"^[A-Za-z0-9._-]{1,128}$"#, options: .regularExpression) != nil else {
-                throw RegistryError(.invalidRequest, "`host`: `\(host)` is not a host id")
+            guard ManifestRules.isIdentifier(host) else {
+                throw RegistryError(.invalidRequest, "`host`: `\(host)` is not a host id: 1 to 128 of letters, digits and . _ -")
             }
             instance.host = host
         }
@@ -84,8 +85,11 @@ enum RegistrationBody {
             instance.weight = value
         }
         if let ttl = query["ttl"] {
-            guard let value = LeaseDuration.milliseconds(ttl), value >= 100 else { throw RegistryError(.invalidRequest, "`ttl`: `\(ttl)` is not a duration such as 30s") }
-            instance.ttlMilliseconds = value
+            do {
+                instance.ttlMilliseconds = try ManifestRules.ttl(.string(ttl), path: "ttl")
+            } catch let error as RegistryError {
+                throw RegistryError(.invalidRequest, error.message)
+            }
         }
         return instance
     }

@@ -1,3 +1,4 @@
+import JSON
 import Registry
 
 /// A registration as `/v1/services` shows it.

@@ -2,12 +2,14 @@ import AccessControl
 import AccessService
 import Foundation
 import Hummingbird
+import JSON
 import Registry
 
 /// `/v1/resolve`: name resolution, and rebinding a name with compare-and-swap.
 struct ResolveController {
     let registry: Registry
     let access: AccessService
+    let limits: BodyLimits
 
     func addRoutes(to router: Router<RegistrydContext>) {
         router.get("v1/resolve") { request, context in try await resolve(request, context) }
@@ -48,34 +50,19 @@ struct ResolveController {
     private func pin(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         let principal = try context.require("rebind names (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let name = try name(request)
+        struct Pin: Decodable {
+            /// The name's current generation (compare-and-swap).
+            var generation: Int64
+            var instances: [String]
+            var weights: [String: Int]?
+        }
         var request = request
-        var buffer = try await request.collectBody(limit: 64 << 10)
-        let json = try JSONValue.parse(Data(buffer.readBytes(length: buffer.readableBytes) ?? []))
-        let usage = #"the body must be {"generation": <current generation>, "instances": ["<registration id>", ...], "weights": {"<id>": <0..10000>}}"#
-        guard case .object(let fields) = json, Set(fields.keys).isSubset(of: ["generation", "instances", "weights"]),
-              case .number(let generation)? = fields["generation"], generation >= 0, generation == generation.rounded(),
-              generation < 9_007_199_254_740_992,  // 2^53: exact in a Double, and an Int64
-              case .array(let list)? = fields["instances"] else {
-            throw APIError(.badRequest, code: "request.invalid", usage)
+        let body = try await request.decodeJSON(Pin.self, limit: limits.control)
+        guard body.generation >= 0 else { throw APIError(.badRequest, code: "request.invalid", "`generation`: not negative") }
+        if let (id, _) = body.weights?.first(where: { !(0...10_000).contains($0.value) }) {
+            throw APIError(.badRequest, code: "request.invalid", "`weights.\(id)`: expected 0 to 10000")
         }
-        var instances: [String] = []
-        for item in list {
-            guard case .string(let id) = item else { throw APIError(.badRequest, code: "request.invalid", usage) }
-            instances.append(id)
-        }
-        var weights: [String: Int] = [:]
-        if let given = fields["weights"], given != .null {
-            guard case .object = given else { throw APIError(.badRequest, code: "request.invalid", usage) }
-        }
-        if case .object(let map)? = fields["weights"] {
-            for (id, value) in map {
-                guard case .number(let weight) = value, weight == weight.rounded(), (0...10_000).contains(weight) else {
-                    throw APIError(.badRequest, code: "request.invalid", usage)
-                }
-                weights[id] = Int(weight)
-            }
-        }
-        let pin = try await registry.pin(name, expectedGeneration: Int64(generation), instances: instances, weights: weights,
+        let pin = try await registry.pin(name, expectedGeneration: body.generation, instances: body.instances, weights: body.weights ?? [:],
                                          authorize: principal.mayRegister)
         struct Body: Encodable {
             var name: String

@@ -2,6 +2,7 @@ import AccessControl
 import AccessService
 import Foundation
 import Hummingbird
+import JSON
 import Registry
 
 /// `/v1/services`: registration by push and pull, listing with filters and long-poll, one
@@ -45,7 +46,7 @@ struct ServicesController {
     private func register(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
         var request = request
-        let bytes = try await body(&request, limit: settings.maxManifestSize)
+        let bytes = try await body(&request, limit: settings.bodies.manifest)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: RegistrationTrust.uploadBaseIRI)
         let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: authorization(principal, request, .create))
@@ -56,7 +57,7 @@ struct ServicesController {
         let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
         var request = request
-        let bytes = try await body(&request, limit: settings.maxManifestSize)
+        let bytes = try await body(&request, limit: settings.bodies.manifest)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: RegistrationTrust.uploadBaseIRI)
         let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: authorization(principal, request, .create))
@@ -66,11 +67,11 @@ struct ServicesController {
     private func pull(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         let principal = try context.require("register services (admin or register:<prefix> scope)", \.mayRegisterSomething)
         var request = request
-        let bytes = try await body(&request, limit: 64 << 10)
-        let json = try JSONValue.parse(Data(bytes))
-        guard case .object(let fields) = json, case .string(let url)? = fields["url"], fields.count == 1 else {
-            throw APIError(.badRequest, code: "request.invalid", #"the body must be {"url": "<introspect URL>"}"#)
+        struct Pull: Decodable {
+            /// Where the introspect manifest is served.
+            var url: String
         }
+        let url = try await request.decodeJSON(Pull.self, limit: settings.bodies.control).url
         let (fetched, contentType) = try await fetcher.fetch(url)
         let input = try RegistrationBody.decode(fetched, contentType: contentType, query: RegistrationBody.query(of: request), baseIRI: url)
         let (registration, created) = try await registry.register(input, pullURL: url, owner: principal.tokenID, authorize: authorization(principal, request, .create))
@@ -147,18 +148,13 @@ struct ServicesController {
         let principal = try context.require("report health (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
         var request = request
-        let json = try JSONValue.parse(Data(try await body(&request, limit: 16 << 10)))
-        guard case .object(let fields) = json, case .string(let statusText)? = fields["status"],
-              let status = HealthStatus(rawValue: statusText), Set(fields.keys).isSubset(of: ["status", "note"]) else {
-            throw APIError(.badRequest, code: "request.invalid", #"the body must be {"status": "ok"|"degraded"|"broken", "note": "..."}"#)
+        struct Report: Decodable {
+            var status: HealthStatus
+            var note: String?
         }
-        var note: String?
-        switch fields["note"] {
-        case .string(let text)?: note = String(text.prefix(1024))
-        case nil, .null?: note = nil
-        default: throw APIError(.badRequest, code: "request.invalid", "`note` must be a string")
-        }
-        let registration = try await registry.setHealth(id: id, to: status, note: note, authorize: principal.mayRegister)
+        let report = try await request.decodeJSON(Report.self, limit: settings.bodies.control)
+        let registration = try await registry.setHealth(id: id, to: report.status, note: report.note.map { String($0.prefix(1024)) },
+                                                        authorize: principal.mayRegister)
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
     }
 

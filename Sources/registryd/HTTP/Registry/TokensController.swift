@@ -1,10 +1,12 @@
 import Foundation
 import Hummingbird
+import JSON
 import Registry
 
 /// `/v1/tokens` (admin): create, list and revoke bearer tokens.
 struct TokensController {
     let tokens: TokenStore
+    let limits: BodyLimits
 
     func addRoutes(to router: Router<RegistrydContext>) {
         router.post("v1/tokens") { request, context in try await create(request, context) }
@@ -23,28 +25,19 @@ struct TokensController {
 
     private func create(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         try context.requireAdmin()
+        struct Body: Decodable {
+            var scopes: [String]
+            var description: String?
+        }
         var request = request
-        var buffer = try await request.collectBody(limit: 16 << 10)
-        let json = try JSONValue.parse(Data(buffer.readBytes(length: buffer.readableBytes) ?? []))
+        let body = try await request.decodeJSON(Body.self, limit: limits.control)
         let usage = #"the body must be {"scopes": ["admin" | "query" | "decide" | "register:<name prefix>", ...], "description": "..."}"#
-        guard case .object(let fields) = json, Set(fields.keys).isSubset(of: ["scopes", "description"]),
-              case .array(let list)? = fields["scopes"], !list.isEmpty else {
-            throw APIError(.badRequest, code: "request.invalid", usage)
+        guard !body.scopes.isEmpty else { throw APIError(.badRequest, code: "request.invalid", "`scopes`: at least one; " + usage) }
+        let scopes = try body.scopes.map { text in
+            guard let scope = Scope(text) else { throw APIError(.badRequest, code: "auth.invalid_scope", "`\(text)` is not a scope; " + usage) }
+            return scope
         }
-        var scopes: [Scope] = []
-        for item in list {
-            guard case .string(let text) = item, let scope = Scope(text) else {
-                throw APIError(.badRequest, code: "auth.invalid_scope", "\(item.jsonText) is not a scope; " + usage)
-            }
-            scopes.append(scope)
-        }
-        var description: String?
-        switch fields["description"] {
-        case .string(let text)?: description = String(text.prefix(256))
-        case nil, .null?: break
-        default: throw APIError(.badRequest, code: "request.invalid", "`description` must be a string; " + usage)
-        }
-        let (record, secret) = try await tokens.create(scopes: scopes, description: description)
+        let (record, secret) = try await tokens.create(scopes: scopes, description: body.description.map { String($0.prefix(256)) })
         return try JSONResponse.make(TokenView(id: record.id, scopes: record.scopes, description: record.description,
                                                created: JSONResponse.time(record.created), token: secret), status: .created)
     }

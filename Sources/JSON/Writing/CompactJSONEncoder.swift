@@ -6,7 +6,7 @@
 /// values' JSON text and writes it once. It covers what the registry encodes: strings,
 /// booleans, integers, floating-point numbers, arrays, dictionaries keyed by strings and nested
 /// `Encodable` types; `Date` and `Data` are not special-cased (none of the registry's types
-/// holds one).
+/// holds one). Types on the registration path write themselves instead (``JSONTextWriter``).
 ///
 /// ```swift
 /// let text = try CompactJSONEncoder.encode(manifest)   // String
@@ -65,46 +65,12 @@ public enum CompactJSONEncoder {
         }
     }
 
-    /// Integral values as integers, as `JSONEncoder` writes them; non-finite ones as `null`
-    /// (`JSONEncoder` would throw; no registry value is NaN).
-    fileprivate static func number(_ value: Double) -> Node { .raw(numberText(value)) }
-
-    static func numberText(_ value: Double) -> String {
-        guard value.isFinite else { return "null" }
-        if value == value.rounded(), abs(value) < 9_007_199_254_740_992 { return String(Int64(value)) }
-        return String(value)
-    }
-
-    static func writeQuoted(_ string: String, to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        // Most strings need no escape: copy them whole.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            output.append(contentsOf: string.utf8)
-            output.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): output += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): output += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: output += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: output += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: output += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-            case 0x08: output += [UInt8(ascii: "\\"), UInt8(ascii: "b")]
-            case 0x0C: output += [UInt8(ascii: "\\"), UInt8(ascii: "f")]
-            case ..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                output += [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            default: output.append(byte)
-            }
-        }
-        output.append(UInt8(ascii: "\""))
-    }
+    fileprivate static func number(_ value: Double) -> Node { .raw(JSONTextWriter.numberText(value)) }
 
     fileprivate static func write(_ node: Node, to output: inout [UInt8]) {
         switch node {
         case .string(let text):
-            writeQuoted(text, to: &output)
+            JSONString.write(text, to: &output)
         case .raw(let text):
             output.append(contentsOf: text.utf8)
         case .array(let box):
@@ -127,7 +93,7 @@ public enum CompactJSONEncoder {
                 if position + 1 < order.count, box.keys[order[position + 1]] == box.keys[index] { continue }
                 if !first { output.append(UInt8(ascii: ",")) }
                 first = false
-                writeQuoted(box.keys[index], to: &output)
+                JSONString.write(box.keys[index], to: &output)
                 output.append(UInt8(ascii: ":"))
                 write(box.slots[index].node, to: &output)
             }

@@ -1,5 +1,6 @@
-/// Writes compact JSON token by token, for types that write themselves
-/// (``CompactJSONWritable``) on a hot path.
+/// Writes compact JSON token by token: the one JSON writer of every target, for types that write
+/// themselves (``CompactJSONWritable``) and for answers of a fixed shape (errors, decisions,
+/// binding claims, SPARQL results).
 ///
 /// ``CompactJSONEncoder`` goes through `Encodable`: a tree of boxed nodes per value, then a
 /// sort of each object's keys. For a manifest, encoding was 8% of a registration's CPU time
@@ -39,7 +40,7 @@ public struct JSONTextWriter {
         needsComma = true
     }
 
-    /// A member's key; its value follows.
+    /// A member's key, a name known to need no escape; its value follows.
     public mutating func key(_ name: StaticString) {
         separate()
         bytes.append(UInt8(ascii: "\""))
@@ -49,9 +50,17 @@ public struct JSONTextWriter {
         needsComma = false
     }
 
+    /// A member's key from data (escaped as needed); its value follows.
+    public mutating func key(_ name: String) {
+        separate()
+        JSONString.write(name, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        needsComma = false
+    }
+
     public mutating func string(_ value: String) {
         separate()
-        CompactJSONEncoder.writeQuoted(value, to: &bytes)
+        JSONString.write(value, to: &bytes)
         needsComma = true
     }
 
@@ -60,11 +69,20 @@ public struct JSONTextWriter {
     }
 
     public mutating func number(_ value: Double) {
-        raw(CompactJSONEncoder.numberText(value))
+        raw(Self.numberText(value))
+    }
+
+    public mutating func bool(_ value: Bool) {
+        raw(value ? "true" : "false")
     }
 
     public mutating func null() {
         raw("null")
+    }
+
+    /// JSON text already written (e.g. a stored record), inserted as one value.
+    public mutating func rawValue(_ text: String) {
+        raw(text)
     }
 
     public mutating func value<T: CompactJSONWritable>(_ value: T) {
@@ -102,6 +120,12 @@ public struct JSONTextWriter {
         number(value)
     }
 
+    public mutating func member(_ name: StaticString, _ value: Bool?) {
+        guard let value else { return }
+        key(name)
+        bool(value)
+    }
+
     public mutating func member<T: CompactJSONWritable>(_ name: StaticString, _ value: T?) {
         guard let value else { return }
         key(name)
@@ -115,6 +139,22 @@ public struct JSONTextWriter {
         endArray()
     }
 
+    // MARK: Numbers
+
+    /// `value` as an integer when it is one that a `Double` holds exactly (below 2^53), nil otherwise.
+    public static func exactInteger(_ value: Double) -> Int64? {
+        guard value.isFinite, value == value.rounded(), abs(value) < 9_007_199_254_740_992 else { return nil }
+        return Int64(value)
+    }
+
+    /// Integral values as integers, as `JSONEncoder` writes them; non-finite ones as `null`
+    /// (JSON has no NaN or infinity; `JSONEncoder` would throw).
+    public static func numberText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if let integer = exactInteger(value) { return String(integer) }
+        return String(value)
+    }
+
     private mutating func raw(_ text: String) {
         separate()
         bytes.append(contentsOf: text.utf8)
@@ -123,20 +163,5 @@ public struct JSONTextWriter {
 
     private mutating func separate() {
         if needsComma { bytes.append(UInt8(ascii: ",")) }
-    }
-}
-
-/// A type that writes its own compact JSON (``JSONTextWriter``), the same text as
-/// ``CompactJSONEncoder`` gives for its `Encodable` form.
-public protocol CompactJSONWritable {
-    func write(to writer: inout JSONTextWriter)
-}
-
-extension CompactJSONWritable {
-    /// The compact JSON text.
-    public var compactJSON: String {
-        var writer = JSONTextWriter()
-        write(to: &writer)
-        return writer.text
     }
 }

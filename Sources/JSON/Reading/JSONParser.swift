@@ -1,4 +1,8 @@
-/// A small, strict JSON parser (RFC 8259) into ``JSONValue``, with line and column in errors.
+/// A small, strict JSON parser (RFC 8259) into ``JSONValue``, with line and column in errors. An
+/// object with a member name given twice is refused: RFC 7515 §5.2 and RFC 7519 §4 ask a JWS
+/// reader to refuse or keep the last, and a credential with two `sub` would otherwise mean one
+/// thing here and another to the library that checks it elsewhere. Names are compared as Swift
+/// strings, after their escapes are decoded (`"s\u0075b"` is `"sub"`).
 ///
 /// Foundation's `JSONDecoder` reaches a `JSONValue` only by trying each type in turn and
 /// throwing on every miss, which cost a fifth of a registration's time; this reads the bytes once.
@@ -13,7 +17,7 @@ struct JSONParser {
         self.bytes = bytes
     }
 
-    static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+    static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
         var parser = JSONParser(bytes)
         // A UTF-8 byte order mark is allowed before the value.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.position = 3 }
@@ -24,13 +28,13 @@ struct JSONParser {
         return value
     }
 
-    private func error(_ message: String) -> RegistryError {
+    private func error(_ message: String) -> JSONSyntaxError {
         var line = 1
         var column = 1
         for byte in bytes[..<min(position, bytes.count)] {
             if byte == UInt8(ascii: "\n") { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
-        return RegistryError(.syntax, "the body is not valid JSON: \(line):\(column): \(message)")
+        return JSONSyntaxError(line: line, column: column, reason: message)
     }
 
     private mutating func skipWhitespace() {
@@ -42,7 +46,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func value() throws -> JSONValue {
+    private mutating func value() throws(JSONSyntaxError) -> JSONValue {
         guard position < bytes.count else { throw error("unexpected end of input") }
         switch bytes[position] {
         case UInt8(ascii: "{"): return try object()
@@ -56,7 +60,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func literal(_ word: StaticString) throws {
+    private mutating func literal(_ word: StaticString) throws(JSONSyntaxError) {
         let count = word.utf8CodeUnitCount
         guard position + count <= bytes.count,
               word.withUTF8Buffer({ Array($0) }) == Array(bytes[position..<position + count]) else {
@@ -65,12 +69,12 @@ struct JSONParser {
         position += count
     }
 
-    private mutating func enter() throws {
+    private mutating func enter() throws(JSONSyntaxError) {
         depth += 1
         guard depth <= Self.maxDepth else { throw error("nested more than \(Self.maxDepth) levels deep") }
     }
 
-    private mutating func object() throws -> JSONValue {
+    private mutating func object() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         position += 1
@@ -94,7 +98,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func array() throws -> JSONValue {
+    private mutating func array() throws(JSONSyntaxError) -> JSONValue {
         try enter()
         defer { depth -= 1 }
         position += 1
@@ -112,7 +116,7 @@ struct JSONParser {
         }
     }
 
-    private mutating func string() throws -> String {
+    private mutating func string() throws(JSONSyntaxError) -> String {
         position += 1
         let start = position
         // Fast path: no escapes.
@@ -179,7 +183,7 @@ struct JSONParser {
         throw error("unexpected end of input in a string")
     }
 
-    private mutating func hex4() throws -> UInt32 {
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("a \\u escape needs four hex digits") }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -197,7 +201,7 @@ struct JSONParser {
         return value
     }
 
-    private mutating func number() throws -> Double {
+    private mutating func number() throws(JSONSyntaxError) -> Double {
         let start = position
         if bytes[position] == UInt8(ascii: "-") { position += 1 }
         func digits() -> Int {
