@@ -136,7 +136,13 @@ let package = Package(
         ),
         .testTarget(
             name: "registrydTests",
-            dependencies: ["Ontology", "JOSE", "JSON", "registryd"]
+            dependencies: [
+                "Ontology", "JOSE", "JSON", "Registry", "AccessService", "registryd",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
     ]
 )

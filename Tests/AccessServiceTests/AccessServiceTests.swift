@@ -59,7 +59,7 @@ final class SecondsClock: Sendable {
 
     func advance(_ seconds: Double) { time.withLock { $0 += seconds } }
 
-    var function: @Sendable () -> Double { { [self] in time.withLock { $0 } } }
+    var function: @Sendable () -> Timestamp { { [self] in Timestamp(seconds: time.withLock { $0 }) } }
 }
 
 struct AccessServiceTests {

@@ -54,7 +54,7 @@ final class TestClock: Sendable {
     }
 
     /// The closure to hand to ``Registry``.
-    var function: @Sendable () -> Int64 { { [self] in self.now } }
+    var function: @Sendable () -> Timestamp { { [self] in Timestamp(milliseconds: self.now) } }
 }
 
 /// A registry on a real quad store in a temporary directory, with a hand-driven clock.

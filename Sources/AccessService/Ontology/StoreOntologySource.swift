@@ -85,7 +85,7 @@ struct SnapshotOntology: OntologySource, @unchecked Sendable {
     private static func quoted(_ text: String) -> String { Literal(text).description }
 
     private static func checkedIRI(_ iri: String) throws -> String {
-        guard IRIText.isAbsolute(iri), !iri.contains(where: { "<>\"{}|^`\\ ".contains($0) }) else {
+        guard IRI.isAbsolute(iri) else {
             throw AccessServiceError(.invalidRequest, "`\(iri)` is not an absolute IRI")
         }
         return "<\(iri)>"

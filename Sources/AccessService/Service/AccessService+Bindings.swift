@@ -4,7 +4,7 @@ import Registry
 extension AccessService {
     /// Bindings issued and not expired, newest first.
     public func bindings(subject: String? = nil, api: String? = nil) -> [(BindingClaims, revoked: Bool)] {
-        let now = clock()
+        let now = clock().seconds
         return state.withLock { state in
             state.bindings.values.filter { binding in
                 Double(binding.claims.exp) > now && (subject.map { $0 == binding.claims.sub } ?? true) && (api.map { $0 == binding.claims.api } ?? true)
@@ -22,7 +22,7 @@ extension AccessService {
     /// index after the revocation.
     @discardableResult
     public func revoke(_ jtis: [String]) async throws -> Int64 {
-        let now = clock()
+        let now = clock().seconds
         let entries = state.withLock { state in
             jtis.filter { state.revoked[$0] == nil }.map { jti in
                 (jti, state.bindings[jti].map { Double($0.claims.exp) } ?? now + bindingTTL, state.bindings[jti]?.claims.api)
@@ -41,7 +41,7 @@ extension AccessService {
     /// Re-decides every live binding under the current policies, authorities and subject
     /// records, and revokes those no longer permitted.
     public func withdrawBindings() async {
-        let now = clock()
+        let now = clock().seconds
         let (live, policies, verifier, subjects) = state.withLock { state in
             (state.bindings.values.filter { Double($0.claims.exp) > now && state.revoked[$0.claims.jti] == nil }, state.policies, state.verifier, state.subjects)
         }
@@ -64,7 +64,7 @@ extension AccessService {
 
     /// Revokes the bindings that point to an instance that went away.
     public func instanceGone(_ registrationID: String) async {
-        let now = clock()
+        let now = clock().seconds
         let affected = state.withLock { state in
             state.bindings.values.filter { $0.instances.contains(registrationID) && Double($0.claims.exp) > now }.map(\.claims.jti)
         }
@@ -73,7 +73,7 @@ extension AccessService {
 
     /// Forgets expired bindings and revocations.
     public func prune() {
-        let now = clock()
+        let now = clock().seconds
         state.withLock { state in
             state.bindings = state.bindings.filter { Double($0.value.claims.exp) > now }
             state.reusable = state.reusable.filter { state.bindings[$0.value] != nil }
@@ -87,7 +87,7 @@ extension AccessService {
         guard let claims = BindingClaims.verified(token, keys: keys.verificationKeys()), claims.iss == issuer else {
             return .failure(AccessServiceError(.bindingInvalid, "the binding's signature does not verify"))
         }
-        let now = clock()
+        let now = clock().seconds
         if Double(claims.exp) <= now { return .failure(AccessServiceError(.bindingExpired, "the binding expired")) }
         if Double(claims.nbf) > now + 5 { return .failure(AccessServiceError(.bindingNotYetValid, "the binding is not valid yet")) }
         if isRevoked(claims.jti) { return .failure(AccessServiceError(.bindingRevoked, "the binding was revoked")) }

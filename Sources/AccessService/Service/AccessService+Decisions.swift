@@ -22,7 +22,7 @@ extension AccessService {
                        explain: Bool, issueBinding: Bool = true, method: String? = nil) async throws -> Outcome {
         let (policies, verifier, record) = state.withLock { ($0.policies, $0.verifier, $0.subjects[subject]) }
         let facts = try await ontology.facts(api: api, policies: policies)
-        let now = clock()
+        let now = clock().seconds
         let evidence = SubjectEvidence(subject: subject, credentials: credentials, registryAttributes: record ?? [:], context: context)
         let bag = AttributeResolver.resolve(evidence, api: api, at: now, policies: policies, verifier: verifier, ontology: facts)
         let decision = DecisionPoint.decide(api: api, action: action, at: now, attributes: bag, policies: policies, explain: explain)

@@ -26,7 +26,7 @@ public final class AccessService: Sendable {
     public let bindingTTL: Double
     public let issuer = "registryd"
     /// Seconds since 1970 (a test moves it).
-    public let clock: @Sendable () -> Double
+    public let clock: @Sendable () -> Timestamp
     let state: Mutex<State>
     /// Policy, authority and subject changes one at a time, so each validates against the last.
     let writer = SerialWriter()
@@ -73,7 +73,7 @@ public final class AccessService: Sendable {
     ///   - journal: where records and events go (the registry itself, embedded).
     ///   - store: the quad store the ontology's facts are read from.
     public init(registry: Registry, journal: any Journal, store: QuadStore, keys: KeyRing, bindingTTL: Double = 300,
-                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }) async throws {
+                clock: @escaping @Sendable () -> Timestamp = { .now }) async throws {
         self.registry = registry
         self.journal = journal
         self.keys = keys
@@ -89,7 +89,7 @@ public final class AccessService: Sendable {
         for record in try journal.records(in: Self.subjectCollection) {
             loaded.subjects[record.key] = try decoder.decode([String: JSONValue].self, from: Array(record.value.utf8))
         }
-        let now = clock()
+        let now = clock().seconds
         for record in try journal.records(in: Self.revokedCollection) {
             if let expires = Double(record.value), expires > now { loaded.revoked[record.key] = expires }
         }

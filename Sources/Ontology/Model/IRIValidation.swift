@@ -9,6 +9,27 @@ enum IRIValidation {
     }
 }
 
+extension IRI {
+    /// Whether `text` is an absolute IRI: a scheme (`letter *(letter / digit / "+" / "-" / ".")`),
+    /// `:`, and no character RFC 3987 never allows in an IRI (controls, C0, DEL and C1, space, or
+    /// one of `<>"{}|^`\`).
+    ///
+    /// The one check for IRIs that arrive outside an RDF syntax (JSON fields, query parameters
+    /// such as `?graph=` and `default-graph-uri`, command-line options), so that no term the
+    /// store would refuse, or a writer could not write back, gets in. The parsers check the same
+    /// characters as they read (``IRIValidation``).
+    public static func isAbsolute(_ text: String) -> Bool {
+        guard IRIComponents.schemeEnd(text.utf8) != nil, !IRIValidation.hasForbiddenCharacter(text) else { return false }
+        // DEL and the C1 controls (U+0080-U+009F, `C2 80`-`C2 9F` in UTF-8) are not `ucschar`s.
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return false }
+            previous = byte
+        }
+        return true
+    }
+}
+
 /// The shape of a BCP 47 language tag as RDF 1.1 syntaxes accept it:
 /// `[a-zA-Z]{1,8} ('-' [a-zA-Z0-9]{1,8})*`.
 enum LanguageTag {

@@ -281,7 +281,7 @@ extension Registry {
     /// Ids of registrations whose service, objects or exposed devices are of `ontologyClass`,
     /// with RDFS reasoning over everything in the store (the ontologies included).
     func registrations(ofClass ontologyClass: String) async throws -> Set<String> {
-        guard IRIText.isAbsolute(ontologyClass) else {
+        guard IRI.isAbsolute(ontologyClass) else {
             throw RegistryError(.invalidRequest, "`\(ontologyClass)` is not an absolute IRI")
         }
         let text = """

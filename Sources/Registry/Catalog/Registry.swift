@@ -20,7 +20,10 @@ public final class Registry: Sendable {
     let signal: ChangeSignal
     private let shuttingDown = Atomic<Bool>(false)
     /// Wall-clock milliseconds since 1970.
-    let now: @Sendable () -> Int64
+    /// The wall clock, one ``Ontology/Timestamp`` type shared with the access service.
+    let clock: @Sendable () -> Timestamp
+    /// Milliseconds since 1970 now: what records and leases hold.
+    func now() -> Int64 { clock().milliseconds }
     /// How many past events the registry keeps for watchers that reconnect.
     public let eventRetention: Int
 
@@ -81,13 +84,13 @@ public final class Registry: Sendable {
     ///   ``Journal`` (the offline `token` commands): the registrations' graphs, which take most
     ///   of the time to open a large registry, are then not built and queries do not see them.
     public init(store: QuadStore, eventRetention: Int = 10_000, buildingGraphs: Bool = true,
-                now: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }) throws {
+                now: @escaping @Sendable () -> Timestamp = { .now }) throws {
         self.store = store
-        self.now = now
+        self.clock = now
         self.eventRetention = eventRetention
         let decoder = JSONValueDecoder(rejectsUnknownFields: false)
         var loaded = State()
-        let start = now()
+        let start = now().milliseconds
         try store.read { snapshot in
             for record in try snapshot.records(in: Self.serviceCollection) {
                 let registration = try decoder.decode(Registration.self, from: Array(record.value.utf8))

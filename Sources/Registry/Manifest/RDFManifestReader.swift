@@ -130,7 +130,7 @@ public enum RDFManifestReader {
             guard let protoText = graph.literal(endpointNode, MS.protocol), let proto = EndpointProtocol(rawValue: protoText) else {
                 throw RegistryError(.invalidManifest, "an ms:Endpoint needs ms:protocol \"rest\", \"coap\", \"mqtt\" or \"amqp\"")
             }
-            guard let address = graph.literal(endpointNode, MS.address), IRIText.isAbsolute(address) else {
+            guard let address = graph.literal(endpointNode, MS.address), IRI.isAbsolute(address) else {
                 throw RegistryError(.invalidManifest, "an ms:Endpoint needs an ms:address that is an absolute URL")
             }
             var endpoint = EndpointSpec(protocol: proto, address: address)

@@ -40,7 +40,7 @@ public enum ThingDescriptionDecoder {
         }
         var base: IRIResolver?
         if case .string(let baseText)? = fields["base"] {
-            guard IRIText.isAbsolute(baseText), let resolver = IRIResolver(base: baseText) else {
+            guard IRI.isAbsolute(baseText), let resolver = IRIResolver(base: baseText) else {
                 throw RegistryError(.invalidManifest, "`base`: `\(baseText)` is not an absolute URI")
             }
             base = resolver
@@ -135,7 +135,7 @@ public enum ThingDescriptionDecoder {
         let types = try typeIRIs(fields["@type"], prefixes: prefixes.map)
         if !types.isEmpty {
             var deviceIRI = "urn:registryd:device:" + IRIText.encodeSegment(name.value)
-            if case .string(let id)? = fields["id"], IRIText.isAbsolute(id) { deviceIRI = id }
+            if case .string(let id)? = fields["id"], IRI.isAbsolute(id) { deviceIRI = id }
             manifest.devices = [DeviceSpec(id: deviceIRI, iri: deviceIRI, types: types, label: title)]
             object.devices = [deviceIRI]
         }
@@ -166,7 +166,7 @@ public enum ThingDescriptionDecoder {
                 }
             case .object(let fields):
                 for (key, value) in fields {
-                    if case .string(let namespace) = value, IRIText.isAbsolute(namespace) { context.map[key] = namespace }
+                    if case .string(let namespace) = value, IRI.isAbsolute(namespace) { context.map[key] = namespace }
                 }
             default:
                 break
@@ -216,7 +216,7 @@ public enum ThingDescriptionDecoder {
             throw RegistryError(.invalidManifest, "`\(path).href`: required (a string)")
         }
         let absolute: String
-        if IRIText.isAbsolute(href) {
+        if IRI.isAbsolute(href) {
             absolute = href
         } else if let base {
             absolute = base.resolve(href)

@@ -1,3 +1,5 @@
+import Ontology
+
 /// IRIs of the project's ontologies (`ontologies/microservice.rdf`, `ontologies/service-profile.rdf`).
 public enum MS {
     public static let namespace = "https://w3id.org/registryd/ms#"
@@ -125,9 +127,9 @@ public enum ManifestPrefixes {
             let local = text[text.index(after: colon)...]
             if let namespace = extra[prefix] ?? all[prefix], !local.hasPrefix("//") {
                 let iri = namespace + local
-                return IRIText.isAbsolute(iri) ? iri : nil
+                return IRI.isAbsolute(iri) ? iri : nil
             }
-            return IRIText.isAbsolute(text) ? text : nil
+            return IRI.isAbsolute(text) ? text : nil
         }
         return nil
     }

@@ -1,6 +1,7 @@
 import COpenSSL
 import Foundation
 import JSON
+import Ontology
 import Registry
 import Synchronization
 
@@ -54,7 +55,7 @@ final class TokenStore: Sendable {
     func create(scopes: [Scope], description: String?) async throws -> (TokenRecord, secret: String) {
         let secret = "rgd_" + Self.randomHex(bytes: 24)
         let record = TokenRecord(id: "tok-" + Self.randomHex(bytes: 6), scopes: scopes.map(\.description), description: description,
-                                 created: Int64(Date().timeIntervalSince1970 * 1000), hash: Self.sha256Hex(secret))
+                                 created: Timestamp.now.milliseconds, hash: Self.sha256Hex(secret))
         let json = try CompactJSONEncoder.encode(record)
         try await journal.commit([RecordChange(collection: Self.collection, key: record.hash, value: json)],
                                  events: [EventSpec(.tokenCreated, id: record.id)], applied: { [self] in

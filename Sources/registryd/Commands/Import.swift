@@ -38,7 +38,7 @@ struct Import: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file to import") }
-        if let graph, !IRIResolver.hasScheme(graph) { throw ValidationError("--graph must be an absolute IRI") }
+        if let graph, !IRI.isAbsolute(graph) { throw ValidationError("--graph must be an absolute IRI") }
     }
 
     func run() throws {

@@ -51,14 +51,14 @@ enum ContentNegotiation {
         return false
     }
 
-    /// The RDF format a request body's `Content-Type` names.
-    static func rdfFormat(_ contentType: String?) -> RDFFormat? {
-        let type = contentType?.split(separator: ";").first?.trimmingCharacters(" ").lowercased() ?? ""
+    /// The RDF format a body of media type `type` (``Request/bodyMediaType()``) is in: the one
+    /// table for graphs and RDF registrations.
+    static func rdfFormat(_ type: String?) -> RDFFormat? {
         switch type {
-        case "text/turtle", "application/x-turtle": return .turtle
-        case "application/n-triples", "text/plain": return .nTriples
-        case "application/rdf+xml", "application/xml", "text/xml": return .rdfXML
-        default: return nil
+        case "text/turtle", "application/x-turtle": .turtle
+        case "application/n-triples", "text/plain": .nTriples
+        case "application/rdf+xml", "application/xml", "text/xml": .rdfXML
+        default: nil
         }
     }
 }

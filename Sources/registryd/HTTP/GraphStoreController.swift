@@ -39,9 +39,7 @@ struct GraphStoreController {
         guard let graph = parameters.first(where: { $0.name == "graph" })?.value else {
             throw APIError(.badRequest, code: "request.graph", "name the graph with `?graph=IRI`, or `?default`")
         }
-        // IRIs have no spaces, controls or these delimiters (RFC 3987 `iri`).
-        let forbidden = Set("<>\"{}|\\^`".unicodeScalars)
-        guard IRIResolver.hasScheme(graph), !graph.unicodeScalars.contains(where: { $0.value <= 0x20 || (0x7f...0x9f).contains($0.value) || forbidden.contains($0) }) else {
+        guard IRI.isAbsolute(graph) else {
             throw APIError(.badRequest, code: "request.graph", "the graph name `\(graph)` is not an absolute IRI")
         }
         return .iri(IRI(graph))
@@ -70,7 +68,7 @@ struct GraphStoreController {
     private func put(_ request: Request, replace: Bool) async throws -> Response {
         var request = request
         let graph = try target(request)
-        guard let format = ContentNegotiation.rdfFormat(request.headers[.contentType]) else {
+        guard let format = ContentNegotiation.rdfFormat(try request.bodyMediaType()) else {
             throw APIError(.unsupportedMediaType, code: "request.media_type",
                            "send text/turtle, application/n-triples or application/rdf+xml")
         }

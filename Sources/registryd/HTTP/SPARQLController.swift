@@ -60,7 +60,7 @@ struct SPARQLController {
         guard let text = String(validating: body.readBytes(length: body.readableBytes) ?? [], as: UTF8.self) else {
             throw APIError(.badRequest, code: "request.invalid_utf8", "the request body is not valid UTF-8")
         }
-        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(" ").lowercased() ?? ""
+        let type = try request.bodyMediaType() ?? ""
         switch type {
         case bodyType:
             parameters.append((bodyParameter, text))
@@ -83,8 +83,8 @@ struct SPARQLController {
         }
         var parsed = try SPARQLParser().parseQuery(text)
         // default-graph-uri and named-graph-uri override the query's FROM clauses (§2.1.4).
-        let defaults = parameters.filter { $0.name == "default-graph-uri" }.map { IRI($0.value) }
-        let named = parameters.filter { $0.name == "named-graph-uri" }.map { IRI($0.value) }
+        let defaults = try Self.graphIRIs(parameters, named: "default-graph-uri")
+        let named = try Self.graphIRIs(parameters, named: "named-graph-uri")
         if !defaults.isEmpty || !named.isEmpty {
             parsed.dataset = QueryDataset(defaultGraphs: defaults, namedGraphs: named)
         }
@@ -132,4 +132,15 @@ struct SPARQLController {
         }
         return Response(status: .noContent)
     }
+
+    /// The values of the protocol parameter `name`, each an absolute IRI (400 `request.graph` otherwise).
+    private static func graphIRIs(_ parameters: [(name: String, value: String)], named name: String) throws -> [IRI] {
+        try parameters.filter { $0.name == name }.map { parameter in
+            guard IRI.isAbsolute(parameter.value) else {
+                throw APIError(.badRequest, code: "request.graph", "`\(name)`: `\(parameter.value)` is not an absolute IRI")
+            }
+            return IRI(parameter.value)
+        }
+    }
+
 }

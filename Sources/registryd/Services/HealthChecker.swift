@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
+import Ontology
 import Registry
 import Synchronization
 
@@ -40,7 +41,7 @@ final class HealthChecker: Sendable {
     func run(on registry: Registry, interval: Duration, logger: Logger) async {
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                let now = Int64((Date().timeIntervalSince1970 * 1000).rounded())
+                let now = Timestamp.now.milliseconds
                 for entry in claimDueChecks(on: registry, now: now) {
                     group.addTask { await self.runCheck(entry, on: registry, logger: logger) }
                 }

@@ -3,6 +3,7 @@ import AccessService
 import Foundation
 import Hummingbird
 import JOSE
+import Ontology
 import Registry
 
 /// `/v1/bindings` (list, show, revoke), `/.well-known/jwks.json` and key rotation.
@@ -68,8 +69,8 @@ struct BindingsController {
             subject = claims.sub
             api = claims.api
             action = claims.act
-            issued = Instant.format(Double(claims.iat))
-            expires = Instant.format(Double(claims.exp))
+            issued = Timestamp(seconds: Double(claims.iat)).description
+            expires = Timestamp(seconds: Double(claims.exp)).description
             generation = claims.generation
             self.revoked = revoked
             self.claims = claims

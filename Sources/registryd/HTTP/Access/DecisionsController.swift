@@ -43,7 +43,7 @@ struct DecisionsController {
         }
         out.member("decision", decision.effect.rawValue)
         if let claims = outcome.claims {
-            out.member("expires", Instant.format(Double(claims.exp)))
+            out.member("expires", Timestamp(seconds: Double(claims.exp)).description)
         }
         if let explanation = decision.explanation {
             out.key("explanation")

@@ -94,7 +94,7 @@ struct GatewayController {
                                         context: ["method": .string(method)], explain: false, method: method)
         if let binding = outcome.binding { return allowed(token: binding, subject: subject.0) }
         // Expired credentials are an authentication failure; a policy refusal is 403.
-        if subject.1 <= access.clock() { return denial(.unauthorized, "the credential expired") }
+        if subject.1 <= access.clock().seconds { return denial(.unauthorized, "the credential expired") }
         return denial(.forbidden, outcome.decision.reason)
     }
 

@@ -66,7 +66,7 @@ struct PoliciesController {
         let name = try name(context)
         var request = request
         let text: String
-        if request.headers[.contentType]?.lowercased().hasPrefix("application/json") == true {
+        if try request.bodyMediaType() == "application/json" {
             struct Envelope: Decodable { var text: String }
             text = try await request.decodeJSON(Envelope.self, limit: limits.policy).text
         } else {

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import JSON
+import Ontology
 import Registry
 
 /// JSON bodies for the `/v1` API: sorted keys, no escaped slashes, RFC 3339 times.
@@ -26,19 +27,9 @@ enum JSONResponse {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    /// Milliseconds since 1970 as RFC 3339 UTC with milliseconds (`2026-11-23T08:41:02.449Z`).
-    /// Formatted by hand: a Foundation date formatter per call cost 7% of a registration.
+    /// Milliseconds since 1970 in the API's one timestamp format (``Ontology/Timestamp``).
     static func time(_ milliseconds: Int64) -> String {
-        var seconds = time_t(milliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let millis = Int32(milliseconds % 1000)
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(millis, 3))Z"
+        Timestamp(milliseconds: milliseconds).description
     }
 }
 

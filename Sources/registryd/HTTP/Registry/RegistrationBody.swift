@@ -11,17 +11,8 @@ import Registry
 /// A TD or RDF document carries no instance settings of registryd's, so the query string may
 /// give them: `id`, `name` (TD), `tier`, `host`, `weight`, `ttl`.
 enum RegistrationBody {
-    /// The media type of a Content-Type header, lowercased, without parameters or spaces.
-    static func mediaType(_ contentType: String?) -> String {
-        guard let contentType else { return "" }
-        let bytes = contentType.utf8.prefix { $0 != UInt8(ascii: ";") }
-        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        let trimmed = bytes.drop(while: isSpace).reversed().drop(while: isSpace).reversed()
-        return String(decoding: trimmed, as: UTF8.self).lowercased()
-    }
-
     static func decode(_ bytes: [UInt8], contentType: String?, query: [String: String]? = nil, baseIRI: String) throws -> RegistrationInput {
-        var mediaType = Self.mediaType(contentType)
+        var mediaType = try MediaType.bodyType(contentType) ?? ""
         // No type, or the one `curl --data` sends: tell JSON from RDF/XML by the first byte.
         if ["", "application/x-www-form-urlencoded", "text/plain", "application/octet-stream"].contains(mediaType) {
             let first = bytes.first { ![UInt8(ascii: " "), UInt8(ascii: "\n"), UInt8(ascii: "\r"), UInt8(ascii: "\t")].contains($0) }
@@ -42,8 +33,8 @@ enum RegistrationBody {
                 return .manifest(try ThingDescriptionDecoder.decode(json, overrides: overrides), source: .thingDescription)
             }
             return .manifest(try ManifestDecoder.decode(json), source: .manifest)
-        case "application/rdf+xml", "text/turtle", "application/n-triples", "application/x-turtle":
-            let format: RDFFormat = mediaType == "application/rdf+xml" ? .rdfXML : mediaType == "application/n-triples" ? .nTriples : .turtle
+        case let type where ContentNegotiation.rdfFormat(type) != nil:
+            let format = ContentNegotiation.rdfFormat(type) ?? .turtle
             var document = try RDFManifestReader.read(bytes, format: format, baseIRI: baseIRI)
             document.manifest.instance = try instance(from: query, base: document.manifest.instance)
             return .rdf(document)

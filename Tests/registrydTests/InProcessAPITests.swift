@@ -1,0 +1,187 @@
+import AccessService
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import JOSE
+import JSON
+import Ontology
+import Prometheus
+import Registry
+import Testing
+@testable import registryd
+
+/// Route semantics, tested in-process on the daemon's own router (`buildRouter`) with
+/// HummingbirdTesting: a real store, registry, token store and access service in a temporary
+/// directory, no process and no port. What needs a process (signals, `kill -9`, TLS, nginx)
+/// stays in the end-to-end tests that spawn the binary.
+struct InProcessAPITests {
+    /// Runs `body` against a router over a fresh data directory, with an admin token.
+    static func withAPI(_ settings: ServerSettings = ServerSettings(),
+                        _ body: @Sendable (any TestClientProtocol, HTTPFields) async throws -> Void) async throws {
+        let directory = NSTemporaryDirectory() + "registryd-inprocess-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try QuadStore(directory: directory + "/data")
+        defer { store.close() }
+        let registry = try Registry(store: store)
+        let tokens = try TokenStore(journal: registry)
+        let (_, secret) = try await tokens.create(scopes: [.admin], description: "test")
+        let access = try await AccessService(registry: registry, journal: registry, store: store,
+                                             keys: try KeyRing(directory: directory + "/keys"))
+        let services = Services(store: store, registry: registry, tokens: tokens, access: access, metrics: PrometheusCollectorRegistry())
+        let app = Application(router: buildRouter(services, settings: settings))
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer " + secret
+        let admin = headers
+        try await app.test(.router) { client in try await body(client, admin) }
+    }
+
+    static func json(_ response: TestResponse) throws -> JSONValue {
+        try JSONValue.parse(Array(buffer: response.body))
+    }
+
+    static func errorCode(_ response: TestResponse) throws -> String? {
+        try json(response)["error"]?["code"]?.stringValue
+    }
+
+    static func headers(_ base: HTTPFields, contentType: String) -> HTTPFields {
+        var headers = base
+        headers[.contentType] = contentType
+        return headers
+    }
+
+    @Test func aDecisionBodyWithAnUnknownMemberIsRefusedByName() async throws {
+        try await Self.withAPI { client, admin in
+            let body = #"{"subject":{"id":"alice"},"api":"demo.example/A/op","action":"call","explian":true}"#
+            let response = try await client.execute(uri: "/v1/decisions", method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                    body: ByteBuffer(string: body))
+            #expect(response.status == .badRequest)
+            #expect(try Self.errorCode(response) == "request.malformed_json")
+            #expect(try Self.json(response)["error"]?["message"]?.stringValue?.contains("explian") == true)
+        }
+    }
+
+    /// RFC 8259 leaves duplicate names undefined; every body goes through the one parser, which refuses them.
+    @Test(arguments: ["/v1/hosts", "/v1/decisions", "/v1/tokens"])
+    func aMemberGivenTwiceIsRefused(_ path: String) async throws {
+        try await Self.withAPI { client, admin in
+            let response = try await client.execute(uri: path, method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                    body: ByteBuffer(string: #"{"id":"h1","id":"h2"}"#))
+            #expect(response.status == .badRequest)
+            #expect(try Self.errorCode(response) == "request.malformed_json")
+        }
+    }
+
+    /// A registration in RDF/XML is read by the same media-type table as the Graph Store.
+    @Test(arguments: ["application/rdf+xml", "application/xml", "text/xml", "application/rdf+xml; charset=utf-8"])
+    func rdfXMLRegistersUnderEveryRDFXMLMediaType(_ type: String) async throws {
+        let rdf = try RegistryFixtures.file("examples/rdfxml/thermostat.rdf")
+        try await Self.withAPI { client, admin in
+            let registered = try await client.execute(uri: "/v1/services", method: .post, headers: Self.headers(admin, contentType: type),
+                                                      body: ByteBuffer(string: rdf))
+            #expect(registered.status == .created, "\(type): \(String(buffer: registered.body))")
+            let graph = try await client.execute(uri: "/rdf-graphs?graph=urn:test:g", method: .put, headers: Self.headers(admin, contentType: type),
+                                                 body: ByteBuffer(string: rdf))
+            #expect(graph.status == .created || graph.status == .noContent, "\(type): \(String(buffer: graph.body))")
+        }
+    }
+
+    @Test(arguments: ["json", "application", "/json", "application/json;;"])
+    func aContentTypeThatIsNotAMediaTypeIs415(_ type: String) async throws {
+        try await Self.withAPI { client, admin in
+            let response = try await client.execute(uri: "/v1/policies/p", method: .put, headers: Self.headers(admin, contentType: type),
+                                                    body: ByteBuffer(string: "open: permit call on \"demo.example/**\";"))
+            #expect(response.status == .unsupportedMediaType, "\(type)")
+            #expect(try Self.errorCode(response) == "request.media_type")
+        }
+    }
+
+    /// `?host=` and `?id=` follow the manifest's id rule: `.` and `..` are not ids.
+    @Test(arguments: ["host=..", "host=.", "id=..", "host=a%2Fb"])
+    func queryIdsFollowTheManifestRule(_ query: String) async throws {
+        let td = try RegistryFixtures.file("examples/td/air-quality.td.json")
+        try await Self.withAPI { client, admin in
+            let response = try await client.execute(uri: "/v1/services?" + query, method: .post,
+                                                    headers: Self.headers(admin, contentType: "application/td+json"), body: ByteBuffer(string: td))
+            #expect(response.status == .badRequest, "\(query): \(String(buffer: response.body))")
+            #expect(try Self.errorCode(response) == "registry.invalid_request")
+        }
+    }
+
+    @Test(arguments: ["default-graph-uri=not%20an%20iri", "named-graph-uri=relative/path", "default-graph-uri=urn:a%7Cb"])
+    func protocolGraphParametersMustBeAbsoluteIRIs(_ parameter: String) async throws {
+        try await Self.withAPI { client, admin in
+            let response = try await client.execute(uri: "/sparql?query=ASK%7B%7D&" + parameter, method: .get, headers: admin)
+            #expect(response.status == .badRequest, "\(parameter)")
+            #expect(try Self.errorCode(response) == "request.graph")
+        }
+    }
+
+    @Test func bodyLimitsComeFromTheSettings() async throws {
+        var settings = ServerSettings()
+        settings.bodies.control = 128
+        try await Self.withAPI(settings) { client, admin in
+            let host = #"{"id":"h1","location":""# + String(repeating: "x", count: 200) + #""}"#
+            let response = try await client.execute(uri: "/v1/hosts", method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                    body: ByteBuffer(string: host))
+            #expect(response.status == .contentTooLarge)
+            #expect(try Self.errorCode(response) == "request.too_large")
+            let small = try await client.execute(uri: "/v1/hosts", method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                 body: ByteBuffer(string: #"{"id":"h1"}"#))
+            #expect(small.status == .created)
+        }
+    }
+
+    /// Every time the API writes is RFC 3339 UTC with milliseconds, whichever part wrote it.
+    @Test func timestampsHaveOneFormat() async throws {
+        try await Self.withAPI { client, admin in
+            let host = try await client.execute(uri: "/v1/hosts", method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                body: ByteBuffer(string: #"{"id":"h1","ttl":"30s"}"#))
+            let token = try await client.execute(uri: "/v1/tokens", method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                 body: ByteBuffer(string: #"{"scopes":["query"]}"#))
+            let policy = try await client.execute(uri: "/v1/policies/open", method: .put, headers: Self.headers(admin, contentType: "text/plain"),
+                                                  body: ByteBuffer(string: "open: permit call on \"demo.example/**\";"))
+            #expect(policy.status == .ok, "\(String(buffer: policy.body))")
+            let decision = try await client.execute(uri: "/v1/decisions", method: .post, headers: Self.headers(admin, contentType: "application/json"),
+                                                    body: ByteBuffer(string: #"{"subject":{"id":"alice"},"api":"demo.example/A/op","action":"call"}"#))
+            #expect(try Self.json(decision)["decision"]?.stringValue == "permit", "\(String(buffer: decision.body))")
+            var stamps: [String] = []
+            func collect(_ value: JSONValue, _ key: String = "") {
+                switch value {
+                case .object(let members): for (name, member) in members where name != "claims" { collect(member, name) }
+                case .array(let items): items.forEach { collect($0, key) }
+                case .string(let text) where ["created", "expires", "lastSeen", "issued"].contains(key): stamps.append(text)
+                default: break
+                }
+            }
+            for response in [host, token, decision] { collect(try Self.json(response)) }
+            #expect(stamps.count >= 3, "\(stamps)")
+            for stamp in stamps {
+                let matches = stamp.wholeMatch(of: #/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/#) != nil
+                #expect(matches, "\(stamp)")
+            }
+        }
+    }
+
+    /// The API and the gateway adapter answer errors with the same body: `error.code` and `error.message`, nothing else.
+    @Test func errorBodiesHaveOneShape() async throws {
+        try await Self.withAPI { client, admin in
+            let api = try await client.execute(uri: "/v1/services/none", method: .get, headers: admin)
+            var gatewayHeaders = admin
+            gatewayHeaders[HTTPField.Name("X-Original-URI")!] = "/demo.example/A/op"
+            let gateway = try await client.execute(uri: "/v1/gateway/authorize", method: .get, headers: gatewayHeaders)
+            for response in [api, gateway] {
+                guard case .object(let root) = try Self.json(response), case .object(let error)? = root["error"] else {
+                    Issue.record("not an error body: \(String(buffer: response.body))")
+                    continue
+                }
+                #expect(Set(root.keys) == ["error"])
+                #expect(Set(error.keys) == ["code", "message"])
+                #expect(response.headers[.contentType] == "application/json; charset=utf-8")
+            }
+            #expect(api.status == .notFound)
+            #expect(gateway.status.code >= 400)
+        }
+    }
+}
