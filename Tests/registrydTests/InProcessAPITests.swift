@@ -25,7 +25,7 @@ struct InProcessAPITests {
         let store = try QuadStore(directory: directory + "/data")
         defer { store.close() }
         let registry = try Registry(store: store)
-        let tokens = try TokenStore(journal: registry)
+        let tokens = try await TokenStore(journal: registry)
         let (_, secret) = try await tokens.create(scopes: [.admin], description: "test")
         let access = try await AccessService(registry: registry, journal: registry, store: store,
                                              keys: try KeyRing(directory: directory + "/keys"))

@@ -82,18 +82,18 @@ public final class AccessService: Sendable {
         self.clock = clock
         var loaded = State()
         let decoder = JSONValueDecoder(rejectsUnknownFields: false)
-        for record in try journal.records(in: Self.policyCollection) { loaded.documents[record.key] = record.value }
-        for record in try journal.records(in: Self.authorityCollection) {
+        for record in try await journal.records(in: Self.policyCollection) { loaded.documents[record.key] = record.value }
+        for record in try await journal.records(in: Self.authorityCollection) {
             loaded.authorities[record.key] = Authority(name: record.key, keys: try decoder.decode(JWKSet.self, from: Array(record.value.utf8)))
         }
-        for record in try journal.records(in: Self.subjectCollection) {
+        for record in try await journal.records(in: Self.subjectCollection) {
             loaded.subjects[record.key] = try decoder.decode([String: JSONValue].self, from: Array(record.value.utf8))
         }
         let now = clock().seconds
-        for record in try journal.records(in: Self.revokedCollection) {
+        for record in try await journal.records(in: Self.revokedCollection) {
             if let expires = Double(record.value), expires > now { loaded.revoked[record.key] = expires }
         }
-        let meta = try journal.records(in: Self.metaCollection)
+        let meta = try await journal.records(in: Self.metaCollection)
         let generation = meta.first { $0.key == "generation" }.flatMap { Int64($0.value) } ?? 0
         loaded.verifier = try CredentialVerifier(authorities: Array(loaded.authorities.values))
         let validated = meta.first { $0.key == "orderings" }.flatMap { try? decoder.decode(OrderingSnapshot.self, from: Array($0.value.utf8)) }

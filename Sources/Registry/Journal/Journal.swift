@@ -16,8 +16,9 @@ public protocol Journal: Sendable {
     /// The index of the last change.
     var index: Int64 { get }
 
-    /// The records of a collection, as committed, ordered by key.
-    func records(in collection: String) throws -> [StoredRecord]
+    /// The records of a collection, as committed, ordered by key; read on the store's reader
+    /// threads, never on a concurrency thread.
+    func records(in collection: String) async throws -> [StoredRecord]
 
     /// Writes the records and journals the events atomically. `check` runs first, in commit
     /// order with every other write, and may throw to write nothing; `applied` runs after the

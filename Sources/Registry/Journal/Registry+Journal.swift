@@ -4,9 +4,9 @@ import Ontology
 /// written in the same SQLite transactions (and group commits) as registrations, so one
 /// index orders every change of the site.
 extension Registry: Journal {
-    public func records(in collection: String) throws -> [StoredRecord] {
+    public func records(in collection: String) async throws -> [StoredRecord] {
         do {
-            return try store.read { try $0.records(in: collection) }
+            return try await store.read { try $0.records(in: collection) }
         } catch let error as OntologyError {
             throw RegistryError(.storage, error.message)
         }

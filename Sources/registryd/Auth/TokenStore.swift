@@ -36,10 +36,10 @@ final class TokenStore: Sendable {
         var principals: [String: Principal] = [:]
     }
 
-    init(journal: any Journal) throws {
+    init(journal: any Journal) async throws {
         self.journal = journal
         let decoder = JSONValueDecoder(rejectsUnknownFields: false)
-        let records = try journal.records(in: Self.collection)
+        let records = try await journal.records(in: Self.collection)
         var byHash: [String: TokenRecord] = [:]
         for record in records {
             if let token = try? decoder.decode(TokenRecord.self, from: Array(record.value.utf8)) { byHash[token.hash] = token }

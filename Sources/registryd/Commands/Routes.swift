@@ -18,7 +18,7 @@ struct Routes: AsyncParsableCommand {
         defer { store.close() }
         let registry = try Registry(store: store)
         let access = try await AccessService(registry: registry, journal: registry, store: store, keys: try KeyRing(directory: directory + "/keys"))
-        let services = Services(store: store, registry: registry, tokens: try TokenStore(journal: registry), access: access,
+        let services = Services(store: store, registry: registry, tokens: try await TokenStore(journal: registry), access: access,
                                 metrics: PrometheusCollectorRegistry())
         let router = buildRouter(services, settings: ServerSettings())
         let lines = router.routes.map { route -> String in

@@ -92,7 +92,7 @@ struct Token: AsyncParsableCommand {
             }
             let store = try StoreAccess.open(target.storage.data)
             defer { store.close() }
-            let tokens = try TokenStore(journal: try Registry(store: store, buildingGraphs: false))
+            let tokens = try await TokenStore(journal: try Registry(store: store, buildingGraphs: false))
             let (record, secret) = try await tokens.create(scopes: scopes.compactMap(Scope.init), description: description)
             writeToStandardOutput(secret + "\n")
             writeToStandardError("created \(record.id) with scopes \(record.scopes.joined(separator: " "))\n")
@@ -117,7 +117,7 @@ struct Token: AsyncParsableCommand {
             }
             let store = try StoreAccess.open(target.storage.data)
             defer { store.close() }
-            for record in try TokenStore(journal: try Registry(store: store, buildingGraphs: false)).all {
+            for record in try await TokenStore(journal: try Registry(store: store, buildingGraphs: false)).all {
                 writeToStandardOutput("\(record.id)\t\(record.scopes.joined(separator: " "))\t\(record.description ?? "")\n")
             }
         }

@@ -21,7 +21,7 @@ struct DaemonSetup {
         let store = try StoreAccess.open(data)
         do {
             let registry = try Registry(store: store, eventRetention: eventRetention)
-            let tokens = try TokenStore(journal: registry)
+            let tokens = try await TokenStore(journal: registry)
             var secret: String?
             if tokens.isEmpty {
                 let (_, created) = try await tokens.create(scopes: [.admin], description: "admin token created on first start")
