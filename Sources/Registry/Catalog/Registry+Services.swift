@@ -212,24 +212,20 @@ extension Registry {
     /// Renews a lease for another TTL; returns the new expiry (milliseconds since 1970).
     public func renewLease(id: String, authorize: NameAuthorization = { _ in true }) async throws -> Int64 {
         let grants = await NameGrants.ask(state.withLock { $0.registrations[id].map { [$0.name] } ?? [] }, authorize)
-        let time = now()
-        return try state.withLock { state in
-            guard let registration = state.registrations[id] else { throw RegistryError(.notFound, "no registration `\(id)`") }
-            try grants.require(registration.name, "this token may not change `\(registration.name)`")
-            guard let ttl = registration.manifest.instance.ttlMilliseconds else {
-                throw RegistryError(.conflict, "`\(id)` has no lease (register it with instance.ttl)")
-            }
-            let expires = time + ttl
-            state.leases[id] = expires
-            return expires
+        guard let registration = state.withLock({ $0.registrations[id] }) else { throw RegistryError(.notFound, "no registration `\(id)`") }
+        try grants.require(registration.name, "this token may not change `\(registration.name)`")
+        guard let ttl = registration.manifest.instance.ttlMilliseconds else {
+            throw RegistryError(.conflict, "`\(id)` has no lease (register it with instance.ttl)")
         }
+        // Through the journal's lease: nil when the registration went meanwhile.
+        guard let expires = renewLease(of: id, ttl: ttl) else { throw RegistryError(.notFound, "no registration `\(id)`") }
+        return expires
     }
 
     /// Removes every registration whose lease ran out; returns their ids.
     @discardableResult
     public func expireLeases() async throws -> [String] {
-        let time = now()
-        let expired = state.withLock { state in state.leases.filter { $0.value < time }.map(\.key) }
+        let expired = expiredLeases()
         guard !expired.isEmpty else { return [] }
         return try await write { transaction, state, pending in
             var removed: [String] = []

@@ -35,6 +35,25 @@ public protocol Journal: Sendable {
 
     /// Waits until the index passes `index` or `timeout` runs out.
     func waitForChange(after index: Int64, timeout: Duration) async
+
+    // MARK: Leases
+    //
+    // A lease keeps a record alive while its holder renews it (a registration with
+    // `instance.ttl`; its key is the record's). The writer grants it with the record and ends
+    // it when the record goes. A renewal is not a change: no event, no index. The SQLite
+    // journal keeps leases in memory and grants each a fresh TTL at start; a replicated
+    // journal keeps them where every node sees them (etcd leases), so that one node expires
+    // each, once.
+
+    /// When the lease on `key` runs out (milliseconds since 1970); nil when there is none.
+    func leaseExpiry(of key: String) -> Int64?
+
+    /// Extends the lease on `key` to `ttl` milliseconds from now; returns the new expiry, or
+    /// nil when `key` holds no lease.
+    func renewLease(of key: String, ttl: Int64) -> Int64?
+
+    /// The keys whose leases ran out by now.
+    func expiredLeases() -> [String]
 }
 
 extension Journal {

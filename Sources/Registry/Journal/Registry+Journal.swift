@@ -33,4 +33,22 @@ extension Registry: Journal {
             return last
         }
     }
+
+    public func leaseExpiry(of key: String) -> Int64? {
+        state.withLock { $0.leases[key] }
+    }
+
+    public func renewLease(of key: String, ttl: Int64) -> Int64? {
+        let expires = now() + ttl
+        return state.withLock { state in
+            guard state.leases[key] != nil else { return nil }
+            state.leases[key] = expires
+            return expires
+        }
+    }
+
+    public func expiredLeases() -> [String] {
+        let time = now()
+        return state.withLock { state in state.leases.filter { $0.value < time }.map(\.key) }
+    }
 }
