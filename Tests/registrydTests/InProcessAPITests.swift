@@ -184,4 +184,26 @@ struct InProcessAPITests {
             #expect(gateway.status.code >= 400)
         }
     }
+
+    /// RFC 7517 §4: a JWK member the reader does not understand is ignored, not refused, so key
+    /// sets written by other libraries (with `key_ops`, `x5t`, ...) are taken as they are.
+    @Test func authorityKeySetsKeepUnknownJWKMembersOut() async throws {
+        let key = try SigningKey.generate(.edDSA)
+        guard case .object(var jwk) = try JSONValue.parse(try CompactJSONEncoder.bytes(key.publicKey.jwk)) else {
+            Issue.record("a JWK is an object")
+            return
+        }
+        jwk["key_ops"] = ["verify"]
+        jwk["x5t"] = "bm90IGEgdGh1bWJwcmludA"
+        let body = JSONValue.object(["keys": .array([.object(jwk)])]).jsonText
+        try await Self.withAPI { client, admin in
+            let response = try await client.execute(uri: "/v1/authorities/hospital.example", method: .put,
+                                                    headers: Self.headers(admin, contentType: "application/json"), body: ByteBuffer(string: body))
+            #expect(response.status == .ok, "\(String(buffer: response.body))")
+            // A member the request bodies of registryd itself do not declare is still refused.
+            let subject = try await client.execute(uri: "/v1/subjects/alice", method: .put, headers: Self.headers(admin, contentType: "application/json"),
+                                                   body: ByteBuffer(string: #"{"attributes":{"rank":"Nurse"},"atributes":{}}"#))
+            #expect(subject.status == .badRequest)
+        }
+    }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import JOSE
 import JSON
 import Ontology

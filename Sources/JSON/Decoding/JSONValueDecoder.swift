@@ -3,7 +3,9 @@
 /// a type can be declared instead of pattern-matched by hand.
 ///
 /// Foundation's `JSONDecoder` was a third of a decision's time over HTTP (`bench/README.md`,
-/// decisions); this decoder walks the parsed tree without boxing.
+/// decisions); this decoder walks the parsed tree instead. `Decodable`'s existential containers
+/// still cost: 5.6% of the daemon's CPU for a decision body, where a hand-written reader of the
+/// tree took 1.4% (`perf`, bench/README.md session 11), the price of declaring bodies as types.
 ///
 /// ```swift
 /// struct Body: Decodable { var api: String; var explain: Bool? }
@@ -44,11 +46,10 @@ private struct TreeDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let members) = value else { throw mismatch([String: JSONValue].self, value, codingPath) }
-        if strict {
-            // Sorted only to name the same unknown member every time.
-            for name in members.keys.sorted() where Key(stringValue: name) == nil {
-                throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [AnyKey(name)], debugDescription: "unknown field"))
-            }
+        // Sorted only when one is unknown, to name the same member every time.
+        if strict, !members.keys.allSatisfy({ Key(stringValue: $0) != nil }),
+           let name = members.keys.sorted().first(where: { Key(stringValue: $0) == nil }) {
+            throw DecodingError.dataCorrupted(.init(codingPath: codingPath + [AnyKey(name)], debugDescription: "unknown field"))
         }
         return KeyedDecodingContainer(KeyedContainer<Key>(members: members, codingPath: codingPath, strict: strict))
     }
@@ -63,8 +64,19 @@ private struct TreeDecoder: Decoder {
     }
 
     func decodeValue<T: Decodable>(_ type: T.Type) throws -> T {
-        // The tree itself needs no walk (and JSONValue's own init would try each type in turn).
+        // The tree itself needs no walk (and JSONValue's own init would try each type in turn);
+        // nor do the shapes request bodies hold it in (a context, a list of tokens).
         if T.self == JSONValue.self { return value as! T }
+        if T.self == [String: JSONValue].self {
+            guard case .object(let members) = value else { throw mismatch(type, value, codingPath) }
+            return members as! T
+        }
+        if T.self == [String].self, case .array(let items) = value {
+            return try items.enumerated().map { index, item in
+                guard case .string(let text) = item else { throw mismatch(String.self, item, codingPath + [AnyKey(index: index)]) }
+                return text
+            } as! T
+        }
         if let scalar = try decodeScalar(type) { return scalar }
         return try T(from: self)
     }
@@ -148,6 +160,45 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     func decodeNil(forKey key: Key) throws -> Bool { (members[key.stringValue] ?? .null) == .null }
 
+    // The scalar overloads that synthesized `init(from:)` calls, answered without the generic
+    // path and its dynamic casts. With the unknown-member check that sorts only on a miss and
+    // the fast paths in `decodeValue`, they took the decoding of a decision body from 7.2% to
+    // 5.6% of the daemon's CPU under `bench/decisions.sh` (`perf record`, parsing excluded);
+    // the hand-written reader this replaced took 1.4% (bench/README.md, session 11).
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try child(key).string() }
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try child(key).bool() }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try child(key).number(type) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try child(key).integer(type) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try child(key).integer(type) }
+
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        guard case .string(let text) = value else { throw mismatch(type, value, codingPath + [key]) }
+        return text
+    }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        guard case .bool(let flag) = value else { throw mismatch(type, value, codingPath + [key]) }
+        return flag
+    }
+
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        guard case .number(let number) = value else { throw mismatch(type, value, codingPath + [key]) }
+        return number
+    }
+
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        return try TreeDecoder(value: value, codingPath: codingPath + [key], strict: strict).integer(type)
+    }
+
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? {
+        guard let value = members[key.stringValue], value != .null else { return nil }
+        return try TreeDecoder(value: value, codingPath: codingPath + [key], strict: strict).integer(type)
+    }
+
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
         try child(key).decodeValue(type)
     }
@@ -208,6 +259,11 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
         try next().decodeValue(type)
     }
 
+    /// What `[String]` decodes its elements with, without the generic path.
+    mutating func decode(_ type: String.Type) throws -> String {
+        try next().string()
+    }
+
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
         try next().container(keyedBy: type)
     }
@@ -229,5 +285,10 @@ private struct SingleContainer: SingleValueDecodingContainer {
 
     func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try decoder.decodeValue(type)
+    }
+
+    /// What `RawRepresentable` enums with a `String` raw value decode through.
+    func decode(_ type: String.Type) throws -> String {
+        try decoder.string()
     }
 }

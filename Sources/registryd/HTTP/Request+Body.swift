@@ -17,16 +17,17 @@ extension Request {
 
 extension Request {
     /// The body decoded as JSON into `T`; a body that is not that JSON (a member `T` does not
-    /// declare included) is a 400 `request.malformed_json` naming the field at fault.
-    mutating func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T {
+    /// declare included, unless `ignoringUnknownFields`, for formats whose standard says to
+    /// ignore members not understood) is a 400 `request.malformed_json` naming the field at fault.
+    mutating func decodeJSON<T: Decodable>(_ type: T.Type, limit: Int, ignoringUnknownFields: Bool = false) async throws -> T {
         var buffer = try await collectBody(limit: limit)
-        return try Self.decodeJSON(type, from: buffer.readBytes(length: buffer.readableBytes) ?? [])
+        return try Self.decodeJSON(type, from: buffer.readBytes(length: buffer.readableBytes) ?? [], ignoringUnknownFields: ignoringUnknownFields)
     }
 
-    /// `bytes` decoded as JSON into `T`, errors as ``decodeJSON(_:limit:)`` gives them.
-    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8]) throws -> T {
+    /// `bytes` decoded as JSON into `T`, errors as ``decodeJSON(_:limit:ignoringUnknownFields:)`` gives them.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from bytes: [UInt8], ignoringUnknownFields: Bool = false) throws -> T {
         do {
-            return try JSONValueDecoder().decode(T.self, from: bytes)
+            return try JSONValueDecoder(rejectsUnknownFields: !ignoringUnknownFields).decode(T.self, from: bytes)
         } catch let error as JSONSyntaxError {
             throw APIError(.badRequest, code: "request.malformed_json", "the body is not valid JSON: \(error)")
         } catch let error as DecodingError {

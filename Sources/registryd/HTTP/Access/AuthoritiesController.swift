@@ -29,7 +29,8 @@ struct AuthoritiesController {
             try context.requireAdmin()
             let name = try identifier(context, "name")
             var request = request
-            let keys = try await request.decodeJSON(JWKSet.self, limit: limits.control)
+            // RFC 7517 §4: members a JWK reader does not understand (`key_ops`, `x5c`, ...) are ignored.
+            let keys = try await request.decodeJSON(JWKSet.self, limit: limits.control, ignoringUnknownFields: true)
             try await access.setAuthority(name, keys: keys)
             return try JSONResponse.make(AuthorityView(Authority(name: name, keys: keys)), index: access.journal.index)
         }

@@ -16,7 +16,8 @@ struct DecisionsController {
     }
 
     /// A decision request. Decoded by ``JSONValueDecoder`` (Foundation's decoder was a third of
-    /// a decision's time over HTTP), which refuses members not declared here.
+    /// a decision's time over HTTP), which refuses members not declared here. Declaring it costs
+    /// about 4% of the daemon's CPU over a hand-written reader (bench/README.md, session 11).
     struct Body: Decodable {
         struct Subject: Decodable {
             var id: String
