@@ -12,6 +12,8 @@ struct APIError: HTTPResponseError, Sendable {
     let message: String
     /// Headers the answer carries besides the body's, e.g. `Retry-After` or `Allow`.
     var headers = HTTPFields()
+    /// The route pattern a 405's path matched under other methods, for the request metrics.
+    var route: String?
 
     /// `retryAfter`: seconds the client should wait before retrying (`Retry-After`), for 429 and 503.
     init(_ status: HTTPResponse.Status, code: String, _ message: String, retryAfter: Int? = nil) {

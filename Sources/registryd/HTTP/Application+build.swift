@@ -55,7 +55,7 @@ struct Services: Sendable {
 func buildRouter(_ services: Services, settings: ServerSettings) -> Router<RegistrydContext> {
     let router = Router(context: RegistrydContext.self)
     router.add(middleware: RequestLogMiddleware())
-    router.add(middleware: RequestMetricsMiddleware())
+    router.add(middleware: RequestMetricsMiddleware(registry: services.metrics))
     router.add(middleware: ErrorMiddleware())
     let access = services.access
     HealthController(problems: { access.degradedReason.map { ["policies: " + $0] } ?? [] }).addRoutes(to: router)
@@ -95,9 +95,10 @@ func buildServiceGroup(_ settings: ServerSettings, services: Services,
     logger.logLevel = settings.logLevel
     let app = try buildApplication(settings, services: services, onListening: onListening)
     let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval,
-                                          checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger)
+                                          checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger,
+                                          metrics: services.metrics)
     return ServiceGroup(configuration: .init(
-        services: [.init(service: app), .init(service: maintenance), .init(service: AccessMaintenance(access: services.access, registry: services.registry)),
+        services: [.init(service: app), .init(service: maintenance), .init(service: AccessMaintenance(access: services.access, registry: services.registry, metrics: services.metrics)),
                    .init(service: ShutdownNotifier(registry: services.registry))],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))

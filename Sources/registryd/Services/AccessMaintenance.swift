@@ -1,5 +1,5 @@
 import AccessService
-import Metrics
+import Prometheus
 import Registry
 import ServiceLifecycle
 
@@ -8,15 +8,16 @@ import ServiceLifecycle
 struct AccessMaintenance: Service {
     let access: AccessService
     let registry: Registry
+    let metrics: PrometheusCollectorRegistry
 
     func run() async throws {
         var seen = registry.index
         var lastPrune = ContinuousClock.now
         // 1 while the policy set in force is not the stored one compiled anew (see /health).
-        let degraded = Gauge(label: "registryd_policies_degraded")
-        degraded.record(access.degradedReason == nil ? 0 : 1)
+        let degraded = metrics.makeGauge(descriptor: MetricFamilies.policiesDegraded)
+        degraded.set(access.degradedReason == nil ? 0.0 : 1.0)
         while !Task.isShuttingDownGracefully && !Task.isCancelled && !registry.isShuttingDown {
-            degraded.record(access.degradedReason == nil ? 0 : 1)
+            degraded.set(access.degradedReason == nil ? 0.0 : 1.0)
             await registry.waitForChange(after: seen, timeout: .seconds(1))
             for event in registry.events(after: seen) {
                 seen = max(seen, event.index)

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import Metrics
 import Ontology
+import Prometheus
 import Registry
 import ServiceLifecycle
 
@@ -13,6 +13,8 @@ struct RegistryMaintenance: Service {
     let interval: Duration
     let checker: HealthChecker
     let logger: Logger
+    /// Where the registry's gauges are kept (`/metrics`).
+    let metrics: PrometheusCollectorRegistry
 
     func run() async throws {
         // Health checks on their own loop: a hung check must not hold up lease expiry, which
@@ -26,21 +28,21 @@ struct RegistryMaintenance: Service {
 
     /// Expires leases, marks silent hosts offline, indexes graphs and keeps the gauges, every tick.
     private func sweep() async {
-        let services = Gauge(label: "registryd_services")
-        let instances = Gauge(label: "registryd_instances")
-        let hosts = Gauge(label: "registryd_hosts")
-        let expiries = Counter(label: "registryd_lease_expiries_total")
-        let storeBytes = Gauge(label: "registryd_store_bytes")
-        let changeIndex = Gauge(label: "registryd_change_index")
-        let heapAllocated = Gauge(label: "registryd_heap_allocated_bytes")
-        let heapResident = Gauge(label: "registryd_heap_resident_bytes")
-        let indexPending = Gauge(label: "registryd_graph_index_pending")
+        let services = metrics.makeGauge(descriptor: MetricFamilies.services)
+        let instances = metrics.makeGauge(descriptor: MetricFamilies.instances)
+        let hosts = metrics.makeGauge(descriptor: MetricFamilies.hosts)
+        let expiries = metrics.makeCounter(descriptor: MetricFamilies.leaseExpiries)
+        let storeBytes = metrics.makeGauge(descriptor: MetricFamilies.storeSize)
+        let changeIndex = metrics.makeGauge(descriptor: MetricFamilies.changeIndex)
+        let heapAllocated = metrics.makeGauge(descriptor: MetricFamilies.heapAllocated)
+        let heapResident = metrics.makeGauge(descriptor: MetricFamilies.heapResident)
+        let indexPending = metrics.makeGauge(descriptor: MetricFamilies.graphIndexPending)
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let expired = try await registry.expireLeases()
                 if !expired.isEmpty {
-                    expiries.increment(by: expired.count)
+                    expiries.increment(by: Int64(expired.count))
                     logger.info("leases expired", metadata: ["instances": "\(expired.joined(separator: ","))"])
                 }
                 let offline = try await registry.markSilentHostsOffline()
@@ -52,17 +54,17 @@ struct RegistryMaintenance: Service {
             // wait: a tenth of a tick's time while writes go on, on every core once they pause,
             // a tick's time at most so that leases still expire on time.
             _ = await store.indexMemoryGraphs(quietFor: .milliseconds(200), budget: interval / 10, quietBudget: interval)
-            indexPending.record(store.memoryGraphs.pendingChangeCount)
+            indexPending.set(Double(store.memoryGraphs.pendingChangeCount))
             if ticks % 4 == 0 {
                 let counts = registry.counts
-                services.record(counts.services)
-                instances.record(counts.instances)
-                hosts.record(counts.hosts)
-                changeIndex.record(registry.index)
-                storeBytes.record(Self.size(of: store.databasePath) + Self.size(of: store.databasePath + "-wal"))
+                services.set(Double(counts.services))
+                instances.set(Double(counts.instances))
+                hosts.set(Double(counts.hosts))
+                changeIndex.set(Double(registry.index))
+                storeBytes.set(Double(Self.size(of: store.databasePath) + Self.size(of: store.databasePath + "-wal")))
                 if let heap = Allocator.statistics() {
-                    heapAllocated.record(heap.allocated)
-                    heapResident.record(heap.resident)
+                    heapAllocated.set(Double(heap.allocated))
+                    heapResident.set(Double(heap.resident))
                 }
             }
             ticks += 1
