@@ -206,4 +206,27 @@ struct InProcessAPITests {
             #expect(subject.status == .badRequest)
         }
     }
+
+    /// RFC 9110 §9.3.2: HEAD is answered wherever GET is, with the GET's status and headers and no body.
+    @Test(arguments: ["/health", "/v1/services", "/rdf-graphs?default", "/.well-known/jwks.json", "/v1/services/none"])
+    func headAnswersAsGetWithoutABody(_ path: String) async throws {
+        try await Self.withAPI { client, admin in
+            let get = try await client.execute(uri: path, method: .get, headers: admin)
+            let head = try await client.execute(uri: path, method: .head, headers: admin)
+            #expect(head.status == get.status, "\(path)")
+            #expect(head.body.readableBytes == 0, "\(path)")
+            #expect(head.headers[.contentType] == get.headers[.contentType], "\(path)")
+            #expect(head.headers[.contentLength] == String(get.body.readableBytes), "\(path)")
+        }
+    }
+
+    /// A path served only under other methods still answers 405 to HEAD, with `Allow`.
+    @Test func headOnAWriteOnlyRouteIs405() async throws {
+        try await Self.withAPI { client, admin in
+            let response = try await client.execute(uri: "/v1/decisions", method: .head, headers: admin)
+            #expect(response.status == .methodNotAllowed)
+            #expect(response.headers[.allow]?.contains("POST") == true)
+            #expect(response.headers[.allow]?.contains("HEAD") == false)
+        }
+    }
 }

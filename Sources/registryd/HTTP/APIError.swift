@@ -24,7 +24,8 @@ struct APIError: HTTPResponseError, Sendable {
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        response
+        // A HEAD is answered as its GET would be, without the body (RFC 9110 §9.3.2).
+        request.method == .head ? response.createHeadResponse() : response
     }
 
     /// The answer: the status, the headers and the error body.

@@ -53,7 +53,8 @@ struct Services: Sendable {
 
 /// Builds the router with every controller; shared by `serve` and the tests.
 func buildRouter(_ services: Services, settings: ServerSettings) -> Router<RegistrydContext> {
-    let router = Router(context: RegistrydContext.self)
+    // HEAD wherever GET is served (RFC 9110 §9.3.2): the GET's status and headers, no body.
+    let router = Router(context: RegistrydContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: RequestMetricsMiddleware(registry: services.metrics))
     router.add(middleware: ErrorMiddleware())
