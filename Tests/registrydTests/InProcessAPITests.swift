@@ -229,4 +229,34 @@ struct InProcessAPITests {
             #expect(response.headers[.allow]?.contains("HEAD") == false)
         }
     }
+
+    /// SPARQL 1.1 Protocol §2.2.3: `using-graph-uri` is the dataset of an update's WHERE, and
+    /// conflicts with USING or WITH in the update itself.
+    @Test func updatesTakeTheirDatasetFromUsingParameters() async throws {
+        try await Self.withAPI { client, admin in
+            let form = Self.headers(admin, contentType: "application/x-www-form-urlencoded")
+            func update(_ text: String, _ extra: String = "") async throws -> TestResponse {
+                let body = "update=" + RegistryFixtures.form(text) + extra
+                return try await client.execute(uri: "/update", method: .post, headers: form, body: ByteBuffer(string: body))
+            }
+            let seed = try await update("INSERT DATA { GRAPH <urn:g1> { <urn:a> <urn:p> 1 } GRAPH <urn:g3> { <urn:b> <urn:p> 2 } }")
+            #expect(seed.status == .noContent, "\(String(buffer: seed.body))")
+            let marked = try await update("INSERT { GRAPH <urn:out> { ?s <urn:seen> true } } WHERE { ?s <urn:p> ?o }",
+                                          "&using-graph-uri=" + RegistryFixtures.form("urn:g1"))
+            #expect(marked.status == .noContent, "\(String(buffer: marked.body))")
+            let query = "SELECT ?s WHERE { GRAPH <urn:out> { ?s <urn:seen> true } }"
+            let seen = try await client.execute(uri: "/sparql?query=" + RegistryFixtures.form(query), method: .get,
+                                                headers: Self.headers(admin, contentType: "application/sparql-query"))
+            var subjects: [String] = []
+            if case .array(let rows)? = try Self.json(seen)["results"]?["bindings"] {
+                subjects = rows.compactMap { $0["s"]?["value"]?.stringValue }
+            }
+            #expect(subjects == ["urn:a"], "\(String(buffer: seen.body))")
+            let conflict = try await update("WITH <urn:g3> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "&using-graph-uri=" + RegistryFixtures.form("urn:g1"))
+            #expect(conflict.status == .badRequest)
+            #expect(try Self.errorCode(conflict) == "request.dataset_conflict")
+            let named = try await update("DELETE { ?s ?p ?o } USING <urn:g1> WHERE { ?s ?p ?o }", "&using-named-graph-uri=" + RegistryFixtures.form("urn:g3"))
+            #expect(try Self.errorCode(named) == "request.dataset_conflict")
+        }
+    }
 }

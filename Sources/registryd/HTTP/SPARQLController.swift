@@ -123,7 +123,9 @@ struct SPARQLController {
         guard texts.count == 1, let text = texts.first else {
             throw APIError(.badRequest, code: "request.update", "give exactly one `update` parameter")
         }
-        let update = try SPARQLParser().parseUpdate(text)
+        var parsed = try SPARQLParser().parseUpdate(text)
+        try Self.applyUsingParameters(parameters, to: &parsed)
+        let update = parsed
         let limits = EvaluationLimits(timeout: settings.queryTimeout)
         let loadSource = try await loadSources(for: update)
         try await store.write { transaction in
@@ -143,4 +145,22 @@ struct SPARQLController {
         }
     }
 
+
+    /// `using-graph-uri` and `using-named-graph-uri` (SPARQL 1.1 Protocol §2.2.3) give the
+    /// dataset of every `DELETE`/`INSERT ... WHERE` operation. An operation that names its own
+    /// (`USING`, `USING NAMED` or `WITH`) conflicts with them: 400 `request.dataset_conflict`.
+    private static func applyUsingParameters(_ parameters: [(name: String, value: String)], to update: inout Ontology.Update) throws {
+        let defaults = try graphIRIs(parameters, named: "using-graph-uri")
+        let named = try graphIRIs(parameters, named: "using-named-graph-uri")
+        guard !defaults.isEmpty || !named.isEmpty else { return }
+        let dataset = QueryDataset(defaultGraphs: defaults, namedGraphs: named)
+        update.operations = try update.operations.map { operation in
+            guard case .deleteInsert(let delete, let insert, let using, let pattern) = operation else { return operation }
+            guard using == nil else {
+                throw APIError(.badRequest, code: "request.dataset_conflict",
+                               "the update names its dataset (USING, USING NAMED or WITH) and the request gives using-graph-uri or using-named-graph-uri: give one of the two")
+            }
+            return .deleteInsert(delete: delete, insert: insert, using: dataset, pattern: pattern)
+        }
+    }
 }
