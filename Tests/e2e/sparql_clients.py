@@ -4,10 +4,13 @@ real `registryd serve` on a loopback port. Prints `sparql-clients: N passed, N f
     python3 Tests/e2e/sparql_clients.py .build/debug/registryd
 """
 import sys
+import urllib.parse
+import urllib.request
 
 import harness
 from SPARQLWrapper import JSON, POST, SPARQLWrapper, TURTLE
 import rdflib
+import rdflib.compare
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 
 checks = harness.Checks("sparql-clients")
@@ -46,6 +49,34 @@ try:
     client.setReturnFormat(TURTLE)
     graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
     check("SPARQLWrapper CONSTRUCT (Turtle)", len(graph) == 4, len(graph))
+
+    # JSON-LD, read by rdflib's own JSON-LD parser: the same graph as the Turtle answer, with a
+    # language tag, a typed literal and a blank node in it.
+    update.setQuery("""
+        INSERT DATA { <http://jsonld.example/t1> <http://www.w3.org/2000/01/rdf-schema#label> "Thermo"@en , "Thermo" ;
+                        <http://jsonld.example/reading> "21.5"^^<http://www.w3.org/2001/XMLSchema#decimal> ;
+                        <http://jsonld.example/at> [ <http://jsonld.example/floor> 3 ] ;
+                        a <http://jsonld.example/Thermometer> . }""")
+    update.query()
+    construct = 'CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "http://jsonld.example/") || isBlank(?s)) }'
+    client.setQuery(construct)
+    client.setReturnFormat(TURTLE)
+    turtle = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+    jsonld_request = urllib.request.Request(f"{base}/sparql?query=" + urllib.parse.quote(construct),
+                                     headers={**auth, "Accept": "application/ld+json"})
+    with opener.open(jsonld_request) as response:
+        media_type = response.headers.get("Content-Type")
+        jsonld = rdflib.Graph().parse(data=response.read().decode(), format="json-ld")
+    check("CONSTRUCT as JSON-LD is application/ld+json", media_type == "application/ld+json", media_type)
+    check("CONSTRUCT as JSON-LD is the Turtle answer's graph (rdflib)",
+          len(turtle) == 6 and rdflib.compare.isomorphic(turtle, jsonld), (len(turtle), jsonld.serialize(format="nt")))
+    # The service description, as rdflib reads it.
+    with opener.open(urllib.request.Request(f"{base}/sparql", headers={**auth, "Accept": "text/turtle"})) as response:
+        description = rdflib.Graph().parse(data=response.read().decode(), format="turtle")
+    sd = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
+    check("GET /sparql without a query is its service description",
+          (None, sd.endpoint, rdflib.URIRef(f"{base}/sparql")) in description
+          and (None, sd.supportedLanguage, sd.SPARQL11Query) in description, description.serialize(format="turtle"))
 
     store = rdflib.Graph(store=SPARQLStore(f"{base}/sparql", returnFormat="json", headers=dict(auth)))
     result = list(store.query("SELECT ?s WHERE { ?s a <http://www.w3.org/ns/sosa/Sensor> } ORDER BY ?s"))

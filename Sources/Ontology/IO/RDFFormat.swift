@@ -15,6 +15,18 @@ public enum RDFFormat: String, CaseIterable, Sendable {
         }
     }
 
+    /// The format a media type (`type/subtype`, lower case, without parameters) names: the
+    /// registered types and the aliases clients still send (`application/x-turtle`,
+    /// `text/plain` for N-Triples, generic XML for RDF/XML).
+    public init?(mediaType: String) {
+        switch mediaType {
+        case "text/turtle", "application/x-turtle": self = .turtle
+        case "application/n-triples", "text/plain": self = .nTriples
+        case "application/rdf+xml", "application/xml", "text/xml": self = .rdfXML
+        default: return nil
+        }
+    }
+
     /// The format's media type.
     public var mediaType: String {
         switch self {

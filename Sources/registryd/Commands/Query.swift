@@ -21,7 +21,7 @@ struct Query: ParsableCommand {
     @Argument(help: "The SPARQL query.")
     var query: String
 
-    @Option(help: "Output format: table, json, xml, csv, tsv (solutions); turtle, ntriples, rdfxml (graphs).")
+    @Option(help: "Output format: table, json, xml, csv, tsv (solutions); turtle, ntriples, rdfxml, jsonld (graphs).")
     var format: OutputFormat = .table
 
     @Option(help: "Give up after this many seconds.")
@@ -36,7 +36,7 @@ struct Query: ParsableCommand {
     @OptionGroup var storage: DataDirectoryOptions
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case table, json, xml, csv, tsv, turtle, ntriples, rdfxml
+        case table, json, xml, csv, tsv, turtle, ntriples, rdfxml, jsonld
 
         var syntax: ResultRenderer.Syntax {
             switch self {
@@ -48,6 +48,7 @@ struct Query: ParsableCommand {
             case .turtle: return .graph(.turtle)
             case .ntriples: return .graph(.nTriples)
             case .rdfxml: return .graph(.rdfXML)
+            case .jsonld: return .jsonLD
             }
         }
     }

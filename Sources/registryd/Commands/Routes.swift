@@ -23,7 +23,8 @@ struct Routes: AsyncParsableCommand {
         let router = buildRouter(services, settings: ServerSettings())
         let lines = router.routes.map { route -> String in
             let path = route.path.description.split(separator: "/").map { segment in
-                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : String(segment)
+                // OpenAPI has no recursive wildcard: `**` (any number of segments) is `{path}`.
+                segment.hasPrefix(":") ? "{\(segment.dropFirst())}" : segment == "**" ? "{path}" : String(segment)
             }.joined(separator: "/")
             return "\(route.method.rawValue) /\(path)"
         }

@@ -19,6 +19,7 @@ enum ContentNegotiation {
         ("text/turtle", .graph(.turtle)),
         ("application/n-triples", .graph(.nTriples)),
         ("application/rdf+xml", .graph(.rdfXML)),
+        ("application/ld+json", .jsonLD),
         ("text/plain", .graph(.nTriples)),
         ("application/x-turtle", .graph(.turtle)),
     ]
@@ -45,6 +46,32 @@ enum ContentNegotiation {
         return best.map { offers[$0.index] }
     }
 
+    /// The best offer for the header (``choose(_:from:)``).
+    /// - Throws: 406 `request.not_acceptable`, listing the offers, when the client accepts none.
+    static func negotiate(_ accept: String?, from offers: [(String, ResultRenderer.Syntax)]) throws -> (String, ResultRenderer.Syntax) {
+        guard let chosen = choose(accept, from: offers) else {
+            throw APIError(.notAcceptable, code: "request.not_acceptable",
+                           "this resource is available as " + offers.map(\.0).joined(separator: ", "))
+        }
+        return chosen
+    }
+
+    /// A 200 with `result` written in `syntax`, labelled `mediaType`.
+    static func response(_ result: QueryResult, mediaType: String, syntax: ResultRenderer.Syntax,
+                         prefixes: [(prefix: String, iri: String)]) throws -> Response {
+        let output = ByteOutput()
+        try ResultRenderer.write(result, as: syntax, prefixes: prefixes, to: output)
+        var headers = HTTPFields()
+        headers[.contentType] = mediaType + (mediaType.hasPrefix("text/") ? "; charset=utf-8" : "")
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output.buffer)))
+    }
+
+    /// A 200 with `triples` in the RDF syntax the `Accept` header prefers.
+    static func graphResponse(_ triples: [Triple], accept: String?, prefixes: [(prefix: String, iri: String)] = []) throws -> Response {
+        let (mediaType, syntax) = try negotiate(accept, from: graphs)
+        return try response(.graph(triples), mediaType: mediaType, syntax: syntax, prefixes: prefixes)
+    }
+
     private static func matches(_ range: String, _ type: String) -> Bool {
         if range == "*/*" || range == type { return true }
         if range.hasSuffix("/*") { return type.hasPrefix(range.dropLast()) }
@@ -54,13 +81,9 @@ enum ContentNegotiation {
     /// The RDF format a body of media type `type` (``Request/bodyMediaType()``) is in: the one
     /// table for graphs and RDF registrations.
     static func rdfFormat(_ type: String?) -> RDFFormat? {
-        switch type {
-        case "text/turtle", "application/x-turtle": .turtle
-        case "application/n-triples", "text/plain": .nTriples
-        case "application/rdf+xml", "application/xml", "text/xml": .rdfXML
-        default: nil
-        }
+        type.flatMap(RDFFormat.init(mediaType:))
     }
+
 }
 
 extension StringProtocol {

@@ -2,7 +2,9 @@ import Hummingbird
 import Ontology
 
 /// The SPARQL 1.1 Protocol: queries at `/sparql` (GET `?query=`, POST `application/sparql-query`
-/// or a form), updates at `/update` (POST `application/sparql-update` or a form).
+/// or a form), updates at `/update` (POST `application/sparql-update` or a form). A GET of either
+/// without a request answers its service description (``ServiceDescription``). Relative IRIs
+/// resolve against the endpoint's URL unless the request declares a `BASE`.
 ///
 /// Queries read one snapshot of the store; updates run in one write transaction, so a failing
 /// request changes nothing. Both run off the event loop, on the store's own threads.
@@ -18,6 +20,14 @@ struct SPARQLController {
         router.get("sparql") { request, context in try await query(request, context) }
         router.post("sparql") { request, context in try await query(request, context) }
         router.post("update") { request, context in try await update(request, context) }
+        router.get("update") { request, context in
+            try context.requireQuery()
+            let parameters = try FormEncoding.decode(Substring(request.uri.query ?? ""))
+            guard !parameters.contains(where: { $0.name == "update" }) else {
+                throw APIError(.badRequest, code: "request.update_method", "send an update with POST, not GET (SPARQL 1.1 Protocol §2.2)")
+            }
+            return try describe(.update, request)
+        }
     }
 
     /// What `LOAD` may read: `http(s)` sources from the hosts of `--pull-allow`, fetched here
@@ -78,10 +88,11 @@ struct SPARQLController {
         var request = request
         let parameters = try await parameters(&request, context, bodyParameter: "query", bodyType: "application/sparql-query")
         let texts = parameters.filter { $0.name == "query" }.map(\.value)
+        if texts.isEmpty, request.method == .get { return try describe(.query, request) }
         guard texts.count == 1, let text = texts.first else {
             throw APIError(.badRequest, code: "request.query", "give exactly one `query` parameter")
         }
-        var parsed = try SPARQLParser().parseQuery(text)
+        var parsed = try SPARQLParser(baseIRI: request.serverURL(path: "/sparql", settings: settings)).parseQuery(text)
         // default-graph-uri and named-graph-uri override the query's FROM clauses (§2.1.4).
         let defaults = try Self.graphIRIs(parameters, named: "default-graph-uri")
         let named = try Self.graphIRIs(parameters, named: "named-graph-uri")
@@ -93,10 +104,7 @@ struct SPARQLController {
         case .select, .ask: offers = ContentNegotiation.solutions
         case .construct, .describe: offers = ContentNegotiation.graphs
         }
-        guard let (mediaType, syntax) = ContentNegotiation.choose(request.headers[.accept], from: offers) else {
-            throw APIError(.notAcceptable, code: "request.not_acceptable",
-                           "this query's results are available as " + offers.map(\.0).joined(separator: ", "))
-        }
+        let (mediaType, syntax) = try ContentNegotiation.negotiate(request.headers[.accept], from: offers)
         // RDFS reasoning is on unless the request says `reasoning=false`.
         let reasoning = parameters.last { $0.name == "reasoning" }?.value.lowercased() != "false"
         let limits = EvaluationLimits(timeout: settings.queryTimeout, maxResults: settings.maxResults)
@@ -107,12 +115,8 @@ struct SPARQLController {
             let schema = reasoning ? dataset.rdfsSchema(cache: schemas) : nil
             return try QueryEvaluator(dataset: dataset, reasoning: reasoning, schema: schema, limits: limits).evaluate(query)
         }
-        let output = ByteOutput()
         let prefixes = query.prefixes.sorted { $0.key < $1.key }.map { (prefix: $0.key, iri: $0.value) }
-        try ResultRenderer.write(result, as: syntax, prefixes: prefixes, to: output)
-        var headers = HTTPFields()
-        headers[.contentType] = mediaType + (mediaType.hasPrefix("text/") ? "; charset=utf-8" : "")
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: output.buffer)))
+        return try ContentNegotiation.response(result, mediaType: mediaType, syntax: syntax, prefixes: prefixes)
     }
 
     private func update(_ request: Request, _ context: Context) async throws -> Response {
@@ -123,7 +127,7 @@ struct SPARQLController {
         guard texts.count == 1, let text = texts.first else {
             throw APIError(.badRequest, code: "request.update", "give exactly one `update` parameter")
         }
-        var parsed = try SPARQLParser().parseUpdate(text)
+        var parsed = try SPARQLParser(baseIRI: request.serverURL(path: "/update", settings: settings)).parseUpdate(text)
         try Self.applyUsingParameters(parameters, to: &parsed)
         let update = parsed
         let limits = EvaluationLimits(timeout: settings.queryTimeout)
@@ -133,6 +137,14 @@ struct SPARQLController {
             try UpdateExecutor(limits: limits, loadSource: loadSource).execute(update, on: &dataset)
         }
         return Response(status: .noContent)
+    }
+
+    /// The service description of an endpoint, in the RDF syntax the client accepts.
+    private func describe(_ endpoint: ServiceDescription.Endpoint, _ request: Request) throws -> Response {
+        let url = request.serverURL(path: endpoint == .query ? "/sparql" : "/update", settings: settings)
+        let description = ServiceDescription(endpoint: endpoint, url: url)
+        return try ContentNegotiation.graphResponse(description.triples, accept: request.headers[.accept],
+                                                    prefixes: [("sd", ServiceDescription.sd), ("formats", ServiceDescription.formats)])
     }
 
     /// The values of the protocol parameter `name`, each an absolute IRI (400 `request.graph` otherwise).

@@ -8,6 +8,8 @@ enum ResultRenderer {
         case results(QueryResultsFormat)
         case table
         case graph(RDFFormat)
+        /// JSON-LD, expanded (written only: the parsers read the other RDF syntaxes).
+        case jsonLD
     }
 
     static func write(_ result: QueryResult, as syntax: Syntax, prefixes: [(prefix: String, iri: String)], to output: ByteOutput) throws {
@@ -18,14 +20,14 @@ enum ResultRenderer {
                 var writer = format.writer(output: output, variables: variables)
                 for row in rows { try writer.write(row) }
                 try writer.finish()
-            case .table, .graph:
+            case .table, .graph, .jsonLD:
                 output.append(SolutionTable(variables: variables, rows: rows).text)
                 try output.flush()
             }
         case .boolean(let value):
             switch syntax {
             case .results(let format): try format.writeBoolean(value, to: output)
-            case .table, .graph:
+            case .table, .graph, .jsonLD:
                 output.append("\(value)\n")
                 try output.flush()
             }
@@ -34,6 +36,7 @@ enum ResultRenderer {
             switch syntax {
             case .graph(.nTriples): writer = NTriplesWriter(output: output)
             case .graph(.rdfXML): writer = RDFXMLWriter(output: output, prefixes: prefixes)
+            case .jsonLD: writer = JSONLDWriter(output: output)
             default: writer = TurtleWriter(output: output, prefixes: prefixes)
             }
             for triple in triples { try writer.write(triple) }
