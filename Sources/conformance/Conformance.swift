@@ -6,30 +6,36 @@ import Glibc
 import Darwin
 #endif
 
-/// `swift run conformance [PATH] [--ontologies DIR] [--known-failures FILE] [--verbose]`
+/// `swift run conformance [PATH] [--ontologies DIR] [--known-failures FILE] [--registryd BINARY] [--verbose]`
 ///
-/// Runs the W3C RDF syntax suites found under PATH (default `../shared/w3c-rdf-tests`) and the
-/// upstream ontology checks, and prints one `suite: N passed, N failed, N skipped` line each.
+/// Runs the W3C RDF syntax suites found under PATH (default `../shared/w3c-rdf-tests`), the
+/// SPARQL syntax and evaluation suites, the server suites (SPARQL Protocol, Graph Store, Service
+/// Description) against a `registryd serve` it starts, and the upstream ontology checks, and
+/// prints one `suite: N passed, N failed, N skipped` line each.
 /// Exits 1 when a test fails that the known-failures file does not list.
 @main
 struct Conformance {
     static let suites = ["rdf-xml", "rdf-turtle", "rdf-n-triples"]
     static let labels = ["rdf-xml": "rdf-xml", "rdf-turtle": "turtle", "rdf-n-triples": "n-triples"]
 
-    static func main() {
+    static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.contains("--help") || arguments.contains("-h") {
             print("""
-                usage: conformance [PATH] [--ontologies DIR] [--known-failures FILE] [--verbose]
+                usage: conformance [PATH] [--ontologies DIR] [--known-failures FILE] [--registryd BINARY] [--verbose]
                   PATH              the W3C rdf-tests checkout (default ../shared/w3c-rdf-tests)
                   --ontologies      the upstream ontologies (default: PATH/../ontologies-upstream)
                   --known-failures  tests allowed to fail (default Tests/Conformance/known-failures.txt)
+                  --registryd       the daemon the server suites start (default: registryd beside this binary)
                   --verbose         print every test
                 """)
             return
         }
         let verbose = take("--verbose", from: &arguments)
         let knownPath = value("--known-failures", from: &arguments) ?? "Tests/Conformance/known-failures.txt"
+        let registryd = value("--registryd", from: &arguments)
+            ?? (CommandLine.arguments[0].contains("/")
+                ? String(CommandLine.arguments[0][...CommandLine.arguments[0].lastIndex(of: "/")!]) + "registryd" : "registryd")
         let root = arguments.first ?? "../shared/w3c-rdf-tests"
         let ontologies = value("--ontologies", from: &arguments) ?? root + "/../ontologies-upstream"
 
@@ -85,6 +91,16 @@ struct Conformance {
                                                              unexpected: &unexpected, totals: &totals)
         } catch {
             fail("cannot read a SPARQL evaluation manifest: \(error)")
+        }
+
+        guard access(registryd, X_OK) == 0 else {
+            fail("no registryd binary at \(registryd) for the server suites (build it, or give --registryd)")
+        }
+        do {
+            summaries += try await ProtocolSuiteRunner(root: root, known: known, verbose: verbose)
+                .runAll(registryd: registryd, unexpected: &unexpected, totals: &totals)
+        } catch {
+            fail("the server suites: \(error)")
         }
 
         var upstreamPassed = 0, upstreamFailed = 0

@@ -35,25 +35,11 @@ struct EvaluationTest {
 
     /// Reads the evaluation tests of `directory/manifest.ttl`.
     static func read(directory: String, suite: String) throws -> [EvaluationTest] {
-        let path = directory + "/manifest.ttl"
-        let manifestIRI = RDFParser.defaultBaseIRI(forPath: path)
-        var index: [Term: [IRI: [Term]]] = [:]
-        try RDFParser.parse(fileAtPath: path, format: .turtle, baseIRI: manifestIRI) { triple in
-            index[triple.subject, default: [:]][triple.predicate, default: []].append(triple.object)
-        }
-        func values(_ subject: Term, _ predicate: String) -> [Term] { index[subject]?[IRI(predicate)] ?? [] }
-        func value(_ subject: Term, _ predicate: String) -> Term? { values(subject, predicate).first }
+        let manifest = try ManifestGraph(path: directory + "/manifest.ttl")
+        func values(_ subject: Term, _ predicate: String) -> [Term] { manifest.values(subject, predicate) }
+        func value(_ subject: Term, _ predicate: String) -> Term? { manifest.value(subject, predicate) }
         func file(_ term: Term?) -> String? { term?.iri.map { Manifest.path(fromFileIRI: $0.value) } }
-
-        // The manifest is usually `<>`, but some describe themselves with a blank node.
-        let manifestNode = index.first { $0.value[RDF.type]?.contains(.iri(IRI(mf + "Manifest"))) == true
-            && $0.value[IRI(mf + "entries")] != nil }?.key ?? .iri(IRI(manifestIRI))
-        var entries: [Term] = []
-        var cell = value(manifestNode, mf + "entries")
-        while let current = cell, current != .iri(RDF.nil) {
-            if let first = value(current, RDF.first.value) { entries.append(first) }
-            cell = value(current, RDF.rest.value)
-        }
+        let entries = manifest.entries
         var tests: [EvaluationTest] = []
         for entry in entries {
             guard let type = value(entry, RDF.type.value)?.iri?.value.split(separator: "#").last.map(String.init),

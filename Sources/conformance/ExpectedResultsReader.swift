@@ -54,11 +54,16 @@ enum ExpectedResultsReader {
     // MARK: - SPARQL Results JSON
 
     static func readJSON(_ path: String) throws -> ExpectedResult {
+        try readJSON(bytes: RDFParser.readFile(atPath: path), source: path)
+    }
+
+    /// SPARQL results JSON from `bytes` (a file or a response); `source` names them in errors.
+    static func readJSON(bytes: [UInt8], source path: String) throws -> ExpectedResult {
+        // (A `catch` of the typed error here crashed the Swift 6.3.1 compiler: "Found ownership error".)
         let object: JSONValue
-        do {
-            object = try JSONValue.parse(RDFParser.readFile(atPath: path))
-        } catch let error as JSONSyntaxError {
-            throw OntologyError(.unknownFormat, "\(path): not JSON: \(error)")
+        switch Result(catching: { () throws(JSONSyntaxError) -> JSONValue in try JSONValue.parse(bytes) }) {
+        case .success(let value): object = value
+        case .failure(let error): throw OntologyError(.unknownFormat, "\(path): not JSON: \(error)")
         }
         guard case .object = object else { throw OntologyError(.unknownFormat, "\(path): not a JSON object") }
         if case .bool(let boolean)? = object["boolean"] { return .boolean(boolean) }
@@ -120,7 +125,11 @@ enum ExpectedResultsReader {
     // MARK: - SPARQL Results XML
 
     static func readXML(_ path: String) throws -> ExpectedResult {
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try readXML(data: Data(contentsOf: URL(fileURLWithPath: path)), source: path)
+    }
+
+    /// SPARQL results XML from `data` (a file or a response); `source` names them in errors.
+    static func readXML(data: Data, source path: String) throws -> ExpectedResult {
         let delegate = SRXDelegate()
         let parser = XMLParser(data: data)
         parser.delegate = delegate

@@ -13,24 +13,13 @@ struct Manifest {
     /// `testBase` is the W3C URL of the directory (by default the RDF 1.1 suites').
     init(directory: String, suite: String, testBase: String? = nil) throws {
         self.suite = suite
-        let path = directory + "/manifest.ttl"
-        let manifestIRI = RDFParser.defaultBaseIRI(forPath: path)
+        let graph = try ManifestGraph(path: directory + "/manifest.ttl")
+        let manifestIRI = graph.iri
         let directoryIRI = String(manifestIRI[...(manifestIRI.lastIndex(of: "/") ?? manifestIRI.startIndex)])
-        var bySubject: [Term: [IRI: [Term]]] = [:]
-        try RDFParser.parse(fileAtPath: path, format: .turtle, baseIRI: manifestIRI) { triple in
-            bySubject[triple.subject, default: [:]][triple.predicate, default: []].append(triple.object)
-        }
-        func value(_ subject: Term, _ predicate: String) -> Term? {
-            bySubject[subject]?[IRI(predicate)]?.first
-        }
+        func value(_ subject: Term, _ predicate: String) -> Term? { graph.value(subject, predicate) }
         let root = Term.iri(IRI(manifestIRI))
         let assumedBase = value(root, Manifest.mf + "assumedTestBase")?.iri?.value
-        var entries: [Term] = []
-        var cell = value(root, Manifest.mf + "entries")
-        while let current = cell, current != .iri(RDF.nil) {
-            if let first = value(current, RDF.first.value) { entries.append(first) }
-            cell = value(current, RDF.rest.value)
-        }
+        let entries = graph.list(value(root, Manifest.mf + "entries"))
         var tests: [TestCase] = []
         for entry in entries {
             // SPARQL manifests give some actions as a node with `qt:query` (or `ut:request`).

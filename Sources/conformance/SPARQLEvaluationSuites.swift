@@ -2,7 +2,7 @@ import Ontology
 
 /// Runs the SPARQL 1.0 and 1.1 evaluation suites (query, update, result formats), one summary
 /// line per suite directory. SERVICE and the entailment regimes are skipped with the reason
-/// printed; so are the HTTP protocol suites, which test a server rather than the engine.
+/// printed. The suites that test a server are run by ``ProtocolSuiteRunner``.
 struct SPARQLEvaluationSuites {
     static let sparql10 = [
         "algebra", "ask", "basic", "bnode-coreference", "boolean-effective-value", "bound", "cast", "construct",
@@ -17,10 +17,6 @@ struct SPARQLEvaluationSuites {
     static let skipped = [
         "sparql11/service": "SERVICE (federated query) is out of scope",
         "sparql11/entailment": "entailment regimes are out of scope (registryd reasons with its own RDFS rules)",
-        "sparql11/protocol": "tests the HTTP protocol of a server, not the engine",
-        "sparql11/http-rdf-update": "tests the HTTP Graph Store protocol of a server, not the engine",
-        "sparql11/graph-store-protocol": "tests the HTTP Graph Store protocol of a server, not the engine",
-        "sparql11/service-description": "tests the HTTP service description of a server, not the engine",
     ]
 
     func runAll(root: String, known: KnownFailures, verbose: Bool, unexpected: inout [String],
