@@ -1,3 +1,4 @@
+import JSON
 import Ontology
 
 /// The named graph of a registration: the manifest mapped to RDF (``ManifestGraph``), or for an
@@ -6,6 +7,10 @@ enum RegistrationGraph {
     /// What builds the graph when the store indexes it (``MemoryGraphs/Change/build(graph:triples:)``):
     /// a manifest is mapped then; an RDF document is parsed now, so that a broken one fails here.
     static func builder(of registration: Registration) throws -> @Sendable () -> [Triple] {
+        if registration.source == .thingDescription, let document = registration.document {
+            let (manifest, id, health, graphIRI) = (registration.manifest, registration.id, registration.health, registration.graphIRI)
+            return { thingTriples(manifest: manifest, id: id, health: health, document: document, graphIRI: graphIRI) }
+        }
         guard registration.source == .rdf, registration.document != nil, registration.instanceNode != nil else {
             let (manifest, id, health) = (registration.manifest, registration.id, registration.health)
             return { ManifestGraph(manifest: manifest, registrationID: id).triples(health: health) }
@@ -15,6 +20,10 @@ enum RegistrationGraph {
     }
 
     static func triples(of registration: Registration) throws -> [Triple] {
+        if registration.source == .thingDescription, let document = registration.document {
+            return thingTriples(manifest: registration.manifest, id: registration.id, health: registration.health,
+                                document: document, graphIRI: registration.graphIRI)
+        }
         guard registration.source == .rdf, let document = registration.document, let instanceText = registration.instanceNode else {
             return ManifestGraph(manifest: registration.manifest, registrationID: registration.id).triples(health: registration.health)
         }
@@ -25,6 +34,16 @@ enum RegistrationGraph {
         triples.append(Triple(instance, RDF.type, .iri(MS.ServiceInstance)))
         triples.append(Triple(instance, IRI(MS.registrationId), .literal(Literal(registration.id))))
         triples.append(Triple(instance, IRI(MS.healthStatus), .iri(MS.health(registration.health))))
+        return triples
+    }
+
+    /// A Thing Description's graph: the manifest it was read as, and the TD itself in the W3C
+    /// TD ontology (``ThingDescriptionGraph``).
+    static func thingTriples(manifest: Manifest, id: String, health: HealthStatus, document: String, graphIRI: String) -> [Triple] {
+        var triples = ManifestGraph(manifest: manifest, registrationID: id).triples(health: health)
+        if let json = try? JSONValue.parse(Array(document.utf8)) {
+            triples += ThingDescriptionGraph.triples(of: json, graphIRI: graphIRI)
+        }
         return triples
     }
 

@@ -30,6 +30,8 @@ public struct RegistrationFilter: Sendable {
     /// Registrations whose service, virtual objects or exposed devices are instances of this
     /// class, with RDFS reasoning (an IRI).
     public var ontologyClass: String?
+    /// Registrations that arrived in this format (``Registration/Source``).
+    public var source: Registration.Source?
 
     public init() {}
 }
@@ -40,10 +42,13 @@ extension Registry {
     /// - Parameters:
     ///   - replacing: the id of the registration to replace (`PUT /v1/services/{id}`); the
     ///     manifest's instance id must then be absent or equal.
+    ///   - document: for a Thing Description, the TD as it arrived (kept, and given back by
+    ///     the WoT directory; its `td:` triples join the registration's graph).
     ///   - authorize: whether the caller may write a name; asked for the new name and for the
     ///     name of the registration replaced.
     /// - Returns: the stored registration, and whether it was created (not replaced).
     public func register(_ input: RegistrationInput, replacing: String? = nil, pullURL: String? = nil, owner: String? = nil,
+                         document: String? = nil,
                          authorize: @escaping NameAuthorization = { _ in true }) async throws -> (Registration, created: Bool) {
         var input = input
         var manifest = input.manifest
@@ -72,6 +77,7 @@ extension Registry {
         switch input {
         case .manifest(_, let source):
             template.source = source
+            if source == .thingDescription { template.document = document }
         case .rdf(let uploaded):
             template.source = .rdf
             let document = RegistrationTrust.rebased(uploaded, into: template.graphIRI)
@@ -264,6 +270,7 @@ extension Registry {
                 if let health = filter.health, registration.health != health { return false }
                 if let proto = filter.protocol, !registration.manifest.protocols.contains(proto) { return false }
                 if let classMembers, !classMembers.contains(registration.id) { return false }
+                if let source = filter.source, registration.source != source { return false }
                 return true
             }.map { registration -> Registration in
                 var registration = registration

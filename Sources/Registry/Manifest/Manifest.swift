@@ -157,6 +157,9 @@ public struct SLASpec: Codable, Sendable, Hashable {
 /// The protocols an endpoint can be mapped onto.
 public enum EndpointProtocol: String, Codable, Sendable, Hashable, CaseIterable, Comparable {
     case rest, coap, mqtt, amqp
+    /// Any other scheme (`ws`, `modbus+tcp`, ...): kept with its URI, which the registry
+    /// resolves and lists but maps to no protocol of its own.
+    case other
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 }

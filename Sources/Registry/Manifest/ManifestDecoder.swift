@@ -217,10 +217,10 @@ public enum ManifestDecoder {
 
     static func decodeEndpoint(_ json: JSONValue, path: String) throws -> EndpointSpec {
         guard case .object(let fields) = json, case .string(let name)? = fields["protocol"] else {
-            throw RegistryError(.invalidManifest, "`\(path).protocol`: required, one of rest, coap, mqtt, amqp")
+            throw RegistryError(.invalidManifest, "`\(path).protocol`: required, one of rest, coap, mqtt, amqp, other")
         }
         guard let proto = EndpointProtocol(rawValue: name) else {
-            throw RegistryError(.invalidManifest, "`\(path).protocol`: `\(name)` is not one of rest, coap, mqtt, amqp")
+            throw RegistryError(.invalidManifest, "`\(path).protocol`: `\(name)` is not one of rest, coap, mqtt, amqp, other")
         }
         switch proto {
         case .rest:
@@ -255,6 +255,13 @@ public enum ManifestDecoder {
             guard endpoint.exchange != nil || endpoint.queue != nil else {
                 throw RegistryError(.invalidManifest, "`\(path)`: an AMQP endpoint needs an `exchange` or a `queue`")
             }
+            endpoint.contentType = try reader.string("contentType")
+            return endpoint
+        case .other:
+            let reader = try JSONObjectReader(json, path: path, allowed: Fields.other)
+            let uri = try reader.requiredString("uri")
+            guard IRIText.scheme(uri) != nil else { throw reader.invalid("uri", "`\(uri)` is not a URI (no scheme)") }
+            var endpoint = EndpointSpec(protocol: .other, address: uri)
             endpoint.contentType = try reader.string("contentType")
             return endpoint
         }
@@ -364,6 +371,7 @@ extension ManifestDecoder {
         static let coap: Set<String> = ["protocol", "uri", "contentType"]
         static let mqtt: Set<String> = ["protocol", "broker", "topic", "contentType"]
         static let amqp: Set<String> = ["protocol", "broker", "exchange", "routingKey", "queue", "contentType"]
+        static let other: Set<String> = ["protocol", "uri", "contentType"]
     }
 }
 

@@ -7,8 +7,15 @@ import Ontology
 /// The Thing becomes a service with one virtual object of the service's name: its properties
 /// and actions become methods, its events become event channels, and each form becomes an
 /// endpoint whose protocol follows the href's scheme (http/https → REST, coap → CoAP,
-/// mqtt → MQTT, amqp → AMQP). The Thing's `@type`s (expanded with the `@context` prefixes)
-/// make it a device the service exposes, so a Thing typed `sosa:Sensor` is found as one.
+/// mqtt → MQTT, amqp → AMQP, any other scheme kept as it is). An href may be an RFC 6570 URI
+/// template (TD 1.1 §5.3.4.2, with `uriVariables`): the endpoint keeps the template. The
+/// Thing's `@type`s that expand to IRIs (with the `@context` prefixes) make it a device the
+/// service exposes, so a Thing typed `sosa:Sensor` is found as one; a plain term (`"Lamp"`)
+/// stays in the Thing Description and its `td:` graph only.
+///
+/// What the TD specification allows is accepted: affordance names that are not registry
+/// member names are mapped to ones that are (`on/off` → `on-off`), a `version.instance` that is
+/// not a version leaves the version `0`.
 ///
 /// A TD has no site-scoped name: the name is `overrides.name`, else the title when it is a
 /// valid name, else `<host of base or first form>/<title>`.
@@ -17,9 +24,13 @@ public enum ThingDescriptionDecoder {
     public struct Overrides: Sendable {
         public var name: ServiceName?
         public var instance: InstanceSpec?
-        public init(name: ServiceName? = nil, instance: InstanceSpec? = nil) {
+        /// What relative hrefs resolve against when the TD has no `base`: the URL the TD was
+        /// stored at (a directory's `/things/{id}`); without one, they are refused.
+        public var documentURL: String?
+        public init(name: ServiceName? = nil, instance: InstanceSpec? = nil, documentURL: String? = nil) {
             self.name = name
             self.instance = instance
+            self.documentURL = documentURL
         }
     }
 
@@ -38,19 +49,18 @@ public enum ThingDescriptionDecoder {
         guard case .string(let title)? = fields["title"], !title.isEmpty else {
             throw RegistryError(.invalidManifest, "`title`: required (a string)")
         }
-        var base: IRIResolver?
+        var base = overrides.documentURL.flatMap { IRIResolver(base: $0) }
         if case .string(let baseText)? = fields["base"] {
-            guard IRI.isAbsolute(baseText), let resolver = IRIResolver(base: baseText) else {
+            // A base may be a URI template too (`lorawan://{devEUI}/...`).
+            guard IRI.isAbsolute(baseText.contains("{") ? IRIText.templateProbe(baseText) : baseText),
+                  let resolver = IRIResolver(base: baseText) ?? IRIResolver(base: IRIText.templateProbe(baseText)) else {
                 throw RegistryError(.invalidManifest, "`base`: `\(baseText)` is not an absolute URI")
             }
             base = resolver
         }
         var version = "0"
         if case .object(let versionFields)? = fields["version"], case .string(let instance)? = versionFields["instance"] {
-            guard ManifestRules.isVersion(instance) else {
-                throw RegistryError(.invalidManifest, "`version.instance`: `\(instance)` is not a version")
-            }
-            version = instance
+            if ManifestRules.isVersion(instance) { version = instance }
         }
 
         var methods: [MethodSpec] = []
@@ -63,9 +73,7 @@ public enum ThingDescriptionDecoder {
             }
             for key in affordances.keys.sorted() {
                 let path = "\(section).\(key)"
-                guard ServiceName.isSegment(Substring(key)) else {
-                    throw RegistryError(.invalidName, "`\(path)`: `\(key)` is not usable as a member name (letters, digits and . _ ~ -)")
-                }
+                let memberName = uniqueMemberName(key, taken: Set(methods.map(\.name) + channels.map(\.name)))
                 guard case .object(let affordance)? = affordances[key] else {
                     throw RegistryError(.invalidManifest, "`\(path)`: expected an object")
                 }
@@ -81,14 +89,14 @@ public enum ThingDescriptionDecoder {
                 let label = string(affordance["title"])
                 let description = string(affordance["description"])
                 if kind == "event" {
-                    var channel = ChannelSpec(name: key)
+                    var channel = ChannelSpec(name: memberName)
                     channel.label = label
                     channel.description = description
                     if let data = affordance["data"] { channel.schema = data.jsonText }
                     channel.endpoints = endpoints
                     channels.append(channel)
                 } else {
-                    var method = MethodSpec(name: key)
+                    var method = MethodSpec(name: memberName)
                     method.label = label
                     method.description = description
                     method.category = kind
@@ -98,7 +106,7 @@ public enum ThingDescriptionDecoder {
                     if kind == "action", let output = affordance["output"] {
                         method.outputs = [ParameterSpec(name: "output", type: xsdType(output), description: nil)]
                     } else if kind == "property" {
-                        method.outputs = [ParameterSpec(name: key, type: xsdType(.object(affordance)), description: nil)]
+                        method.outputs = [ParameterSpec(name: memberName, type: xsdType(.object(affordance)), description: nil)]
                     }
                     method.endpoints = endpoints
                     methods.append(method)
@@ -132,8 +140,11 @@ public enum ThingDescriptionDecoder {
         object.label = title
         object.methods = methods
         object.channels = channels
-        let types = try typeIRIs(fields["@type"], prefixes: prefixes.map)
-        if !types.isEmpty {
+        let types = typeIRIs(fields["@type"], prefixes: prefixes.map)
+        // A Thing with an IRI is a device the registration claims, typed or not: its `td:`
+        // triples describe that IRI, which no other tenant's registration may then describe.
+        let hasIRI = fields["id"]?.stringValue.map { IRI.isAbsolute($0) } ?? false
+        if !types.isEmpty || hasIRI {
             var deviceIRI = "urn:registryd:device:" + IRIText.encodeSegment(name.value)
             if case .string(let id)? = fields["id"], IRI.isAbsolute(id) { deviceIRI = id }
             manifest.devices = [DeviceSpec(id: deviceIRI, iri: deviceIRI, types: types, label: title)]
@@ -175,23 +186,32 @@ public enum ThingDescriptionDecoder {
         return context
     }
 
-    static func typeIRIs(_ value: JSONValue?, prefixes: [String: String]) throws -> [String] {
+    /// The `@type` values that are IRIs, absolute or compact with a prefix the `@context` (or
+    /// the registry) defines. A term JSON-LD would need a remote context to expand is left out.
+    static func typeIRIs(_ value: JSONValue?, prefixes: [String: String]) -> [String] {
         let items: [JSONValue]
         switch value {
         case .array(let list)?: items = list
         case let item?: items = [item]
         case nil: return []
         }
-        return try items.compactMap { item in
-            guard case .string(let text) = item else {
-                throw RegistryError(.invalidManifest, "`@type`: expected strings")
-            }
-            if text == "Thing" || text == "tm:ThingModel" { return nil }
-            guard let iri = ManifestPrefixes.expand(text, extra: prefixes) else {
-                throw RegistryError(.invalidManifest, "`@type`: `\(text)` is neither an absolute IRI nor a compact IRI with a prefix from `@context`")
-            }
-            return iri
+        return items.compactMap { item in
+            guard case .string(let text) = item, text != "Thing", text != "tm:ThingModel" else { return nil }
+            return ManifestPrefixes.expand(text, extra: prefixes)
         }
+    }
+
+    /// `key` as a member name: letters, digits and `. _ ~ -` kept, anything else `-`, made
+    /// unique among the names already `taken` with a `-2`, `-3` ... suffix.
+    static func uniqueMemberName(_ key: String, taken: Set<String>) -> String {
+        var name = String(key.unicodeScalars.map { scalar -> Character in
+            ServiceName.isSegment(Substring(String(scalar))) ? Character(scalar) : "-"
+        }.prefix(100))
+        if name.isEmpty || !ServiceName.isSegment(Substring(name)) { name = "affordance" }
+        guard taken.contains(name) else { return name }
+        var suffix = 2
+        while taken.contains("\(name)-\(suffix)") { suffix += 1 }
+        return "\(name)-\(suffix)"
     }
 
     static func string(_ value: JSONValue?) -> String? {
@@ -215,19 +235,22 @@ public enum ThingDescriptionDecoder {
         guard case .object(let form) = json, case .string(let href)? = form["href"] else {
             throw RegistryError(.invalidManifest, "`\(path).href`: required (a string)")
         }
+        // An RFC 6570 template is not an IRI (`{` is not allowed in one), but has a scheme when absolute.
         let absolute: String
-        if IRI.isAbsolute(href) {
+        if IRI.isAbsolute(href.contains("{") ? IRIText.templateProbe(href) : href) {
             absolute = href
         } else if let base {
             absolute = base.resolve(href)
         } else {
             throw RegistryError(.invalidManifest, "`\(path).href`: `\(href)` is relative and the Thing Description has no `base`")
         }
-        guard let scheme = IRIText.scheme(absolute) else {
+        // The base may be a template too, so the resolved href is checked as one.
+        let isTemplate = absolute.contains("{")
+        guard let scheme = IRIText.scheme(isTemplate ? IRIText.templateProbe(absolute) : absolute) else {
             throw RegistryError(.invalidManifest, "`\(path).href`: `\(absolute)` is not a URI")
         }
         var endpoint: EndpointSpec
-        switch scheme {
+        switch isTemplate && !["http", "https", "coap", "coaps", "coap+tcp", "coaps+tcp"].contains(scheme) ? "" : scheme {
         case "http", "https":
             endpoint = EndpointSpec(protocol: .rest, address: absolute)
             if let method = string(form["htv:methodName"]) {
@@ -249,7 +272,8 @@ public enum ThingDescriptionDecoder {
             endpoint = EndpointSpec(protocol: .coap, address: absolute)
         case "mqtt", "mqtts":
             guard let components = URLComponents(string: absolute), let host = components.host else {
-                throw RegistryError(.invalidManifest, "`\(path).href`: `\(absolute)` has no broker host")
+                endpoint = EndpointSpec(protocol: .other, address: absolute)
+                break
             }
             let broker = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
             endpoint = EndpointSpec(protocol: .mqtt, address: broker)
@@ -258,13 +282,15 @@ public enum ThingDescriptionDecoder {
             endpoint.topic = topic
         case "amqp", "amqps":
             guard let components = URLComponents(string: absolute), let host = components.host else {
-                throw RegistryError(.invalidManifest, "`\(path).href`: `\(absolute)` has no broker host")
+                endpoint = EndpointSpec(protocol: .other, address: absolute)
+                break
             }
             endpoint = EndpointSpec(protocol: .amqp, address: "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? ""))
             let target = String(components.path.drop { $0 == "/" })
             endpoint.exchange = target.isEmpty ? "amq.topic" : target
         default:
-            throw RegistryError(.invalidManifest, "`\(path).href`: the scheme `\(scheme)` is not one registryd maps (http, https, coap, coaps, mqtt, mqtts, amqp, amqps)")
+            // TD allows any scheme; the endpoint keeps its URI (TD 1.1 §5.3.4.2).
+            endpoint = EndpointSpec(protocol: .other, address: absolute)
         }
         endpoint.contentType = string(form["contentType"])
         return endpoint

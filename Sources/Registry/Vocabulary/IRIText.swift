@@ -9,6 +9,23 @@ enum IRIText {
         return text[..<colon].lowercased()
     }
 
+    /// An RFC 6570 URI template with each expression (`{id}`, `{?q,r}`) replaced by one
+    /// letter: what its expansions look like, for checking the template is a URI.
+    static func templateProbe(_ template: String) -> String {
+        var result = ""
+        var inExpression = false
+        for character in template {
+            switch character {
+            case "{" where !inExpression: inExpression = true
+            case "}" where inExpression:
+                inExpression = false
+                result.append("x")
+            default: if !inExpression { result.append(character) }
+            }
+        }
+        return result
+    }
+
     /// Percent-encodes everything but unreserved characters and `/`, for minting IRIs from ids.
     static func encodeSegment(_ text: String) -> String {
         var result = ""

@@ -75,6 +75,7 @@ public enum MS {
         case .coap: namespace + "CoAPEndpoint"
         case .mqtt: namespace + "MQTTEndpoint"
         case .amqp: namespace + "AMQPEndpoint"
+        case .other: namespace + "Endpoint"
         }
     }
 }

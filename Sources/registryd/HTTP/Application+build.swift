@@ -2,6 +2,7 @@ import AccessService
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
+import JSON
 import Logging
 import Ontology
 import Prometheus
@@ -40,6 +41,9 @@ struct ServerSettings: Sendable {
     var gateway = GatewaySettings()
     /// The directory `LOAD <file:...>` may read from; nil: no files.
     var loadAllowedDirectory: String?
+    /// The W3C TD 1.1 JSON Schema `/things` checks Thing Descriptions against (from the share
+    /// directory); nil: `/things` refuses writes with 503 `things.no_schema`.
+    var thingSchema: JSONSchema?
 }
 
 /// Everything the routes share.
@@ -75,6 +79,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
     ServicesController(registry: services.registry, fetcher: fetcher,
                        settings: settings, access: services.access).addRoutes(to: router)
+    ThingsController(registry: services.registry, access: services.access, settings: settings).addRoutes(to: router)
     ResolveController(registry: services.registry, access: services.access, limits: settings.bodies).addRoutes(to: router)
     EventsController(registry: services.registry).addRoutes(to: router)
     HostsController(registry: services.registry, limits: settings.bodies).addRoutes(to: router)

@@ -3,6 +3,7 @@ import AccessService
 import Hummingbird
 import JOSE
 import JSON
+import Logging
 import Ontology
 import Registry
 
@@ -12,27 +13,29 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
-        } catch let error as APIError {
-            throw error
-        } catch let error as OntologyError {
-            throw APIError(error)
-        } catch let error as RegistryError {
-            throw APIError(error)
-        } catch let error as AccessServiceError {
-            throw APIError(error)
-        } catch let error as PolicyError {
-            throw APIError(.badRequest, code: error.code, error.description)
-        } catch let error as JOSEError {
-            throw APIError(.badRequest, code: error.code, error.message)
-        } catch let error as HTTPError {
-            throw APIError(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
-        } catch let error as JSONSyntaxError {
-            throw APIError(.badRequest, code: "request.malformed_json", "the body is not valid JSON: \(error)")
-        } catch is DecodingError {
-            throw APIError(.badRequest, code: "request.malformed_json", "the request body is not the JSON expected")
         } catch {
-            context.logger.error("unhandled error", metadata: ["error": "\(error)"])
-            throw APIError(.internalServerError, code: "internal", "internal error")
+            throw APIError(converting: error, logger: context.logger)
+        }
+    }
+}
+
+extension APIError {
+    /// Any error a handler throws as the API answers it: the library errors by their codes,
+    /// anything unknown as a logged 500.
+    init(converting error: any Error, logger: Logger) {
+        switch error {
+        case let error as APIError: self = error
+        case let error as OntologyError: self.init(error)
+        case let error as RegistryError: self.init(error)
+        case let error as AccessServiceError: self.init(error)
+        case let error as PolicyError: self.init(.badRequest, code: error.code, error.description)
+        case let error as JOSEError: self.init(.badRequest, code: error.code, error.message)
+        case let error as HTTPError: self.init(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
+        case let error as JSONSyntaxError: self.init(.badRequest, code: "request.malformed_json", "the body is not valid JSON: \(error)")
+        case is DecodingError: self.init(.badRequest, code: "request.malformed_json", "the request body is not the JSON expected")
+        default:
+            logger.error("unhandled error", metadata: ["error": "\(error)"])
+            self.init(.internalServerError, code: "internal", "internal error")
         }
     }
 }

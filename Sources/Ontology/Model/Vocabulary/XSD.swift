@@ -9,4 +9,5 @@ public enum XSD {
     public static let float = IRI(namespace + "float")
     public static let dateTime = IRI(namespace + "dateTime")
     public static let date = IRI(namespace + "date")
+    public static let anyURI = IRI(namespace + "anyURI")
 }

@@ -58,7 +58,7 @@ struct Serve: AsyncParsableCommand {
         guard mkdir(data, 0o755) == 0 || errno == EEXIST else {
             throw CommandFailure("cannot create data directory \(data): \(String(cString: strerror(errno)))")
         }
-        let settings = try self.settings()
+        var settings = try self.settings()
         let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(access.bindingTTL), eventRetention: eventRetention)
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
@@ -70,6 +70,13 @@ struct Serve: AsyncParsableCommand {
         }
         if setup.shareDirectory == nil {
             writeToStandardError("registryd: warning: bundled ontologies not found (set REGISTRYD_SHARE to the directory holding ontologies/)\n")
+        }
+        if let share = setup.shareDirectory {
+            do {
+                settings.thingSchema = try ThingSchema.load(share: share)
+            } catch {
+                writeToStandardError("registryd: warning: \(error); /things will refuse Thing Descriptions\n")
+            }
         }
         for ontology in setup.loadedOntologies {
             writeToStandardOutput("registryd: loaded ontology \(ontology.file) into <\(ontology.graph)> (\(ontology.triples) triples)\n")

@@ -36,4 +36,6 @@ enum JSONResponse {
 extension HTTPField.Name {
     /// The change index a list or resolution reflects (Consul's `X-Consul-Index`).
     static let registryIndex = HTTPField.Name("X-Registryd-Index")!
+    /// RFC 8288 web links (`rel="next"` of a paged list).
+    static let link = HTTPField.Name("Link")!
 }

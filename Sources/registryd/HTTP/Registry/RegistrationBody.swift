@@ -44,6 +44,12 @@ enum RegistrationBody {
         }
     }
 
+    /// The document to keep with a registration: a Thing Description's text, as it arrived.
+    static func document(of input: RegistrationInput, _ bytes: [UInt8]) -> String? {
+        guard case .manifest(_, source: .thingDescription) = input else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// The query string as a dictionary (the last value of a repeated key wins).
     static func query(of request: Request) -> [String: String] {
         var result: [String: String] = [:]

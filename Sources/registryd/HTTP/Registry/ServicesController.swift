@@ -13,16 +13,8 @@ struct ServicesController {
     let settings: ServerSettings
     let access: AccessService
 
-    /// Whether the principal may write a name: its token's scopes, and then, for tokens that
-    /// are not admin, the `create` (or `destroy`) policies when there are any.
     private func authorization(_ principal: Principal, _ request: Request, _ action: Action) -> NameAuthorization {
-        let credentials = request.headers[values: .registrydCredential].flatMap { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-        let access = self.access
-        return { name in
-            guard principal.mayRegister(name) else { return false }
-            if principal.isAdmin { return true }
-            return await access.guards(action, name: name.value, subject: principal.tokenID, credentials: credentials)
-        }
+        access.nameAuthorization(principal, request: request, action: action)
     }
 
     func addRoutes(to router: Router<RegistrydContext>) {
@@ -49,7 +41,8 @@ struct ServicesController {
         let bytes = try await body(&request, limit: settings.bodies.manifest)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: RegistrationTrust.uploadBaseIRI)
-        let (registration, created) = try await registry.register(input, owner: principal.tokenID, authorize: authorization(principal, request, .create))
+        let (registration, created) = try await registry.register(input, owner: principal.tokenID, document: RegistrationBody.document(of: input, bytes),
+                                                                  authorize: authorization(principal, request, .create))
         return JSONResponse.make(writing: RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
     }
 
@@ -60,7 +53,8 @@ struct ServicesController {
         let bytes = try await body(&request, limit: settings.bodies.manifest)
         let input = try RegistrationBody.decode(bytes, contentType: request.headers[.contentType], query: RegistrationBody.query(of: request),
                                                 baseIRI: RegistrationTrust.uploadBaseIRI)
-        let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, authorize: authorization(principal, request, .create))
+        let (registration, _) = try await registry.register(input, replacing: id, owner: principal.tokenID, document: RegistrationBody.document(of: input, bytes),
+                                                            authorize: authorization(principal, request, .create))
         return JSONResponse.make(writing: RegistrationView(registration), index: registration.index)
     }
 
@@ -74,7 +68,8 @@ struct ServicesController {
         let url = try await request.decodeJSON(Pull.self, limit: settings.bodies.control).url
         let (fetched, contentType) = try await fetcher.fetch(url)
         let input = try RegistrationBody.decode(fetched, contentType: contentType, query: RegistrationBody.query(of: request), baseIRI: url)
-        let (registration, created) = try await registry.register(input, pullURL: url, owner: principal.tokenID, authorize: authorization(principal, request, .create))
+        let (registration, created) = try await registry.register(input, pullURL: url, owner: principal.tokenID, document: RegistrationBody.document(of: input, fetched),
+                                                                  authorize: authorization(principal, request, .create))
         return try JSONResponse.make(RegistrationView(registration), status: created ? .created : .ok, index: registration.index)
     }
 
@@ -93,6 +88,7 @@ struct ServicesController {
             input = .manifest(manifest, source: source)
         }
         let (registration, _) = try await registry.register(input, replacing: id, pullURL: url, owner: principal.tokenID,
+                                                            document: RegistrationBody.document(of: input, fetched),
                                                             authorize: authorization(principal, request, .create))
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
     }
@@ -112,7 +108,7 @@ struct ServicesController {
             filter.health = value
         }
         if let proto = query.get("protocol") {
-            guard let value = EndpointProtocol(rawValue: proto) else { throw RegistryError(.invalidRequest, "`protocol`: `\(proto)` is not one of rest, coap, mqtt, amqp") }
+            guard let value = EndpointProtocol(rawValue: proto) else { throw RegistryError(.invalidRequest, "`protocol`: `\(proto)` is not one of rest, coap, mqtt, amqp, other") }
             filter.protocol = value
         }
         if let ontologyClass = query.get("class") {
