@@ -31,6 +31,11 @@ public struct Registration: Codable, Sendable, Hashable {
     public var owner: String?
 
     public var name: ServiceName { manifest.name }
+    /// A Thing Description's `id`, read from the stored TD.
+    public var thingID: String? {
+        guard source == .thingDescription, let document else { return nil }
+        return (try? JSONValue.parse(Array(document.utf8)))?["id"]?.stringValue
+    }
     public var graphIRI: String { ManifestGraph.graphIRI(registrationID: id) }
 
     /// Everything but the manifest, for ``record(manifestJSON:)``.

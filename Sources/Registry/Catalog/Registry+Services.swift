@@ -99,6 +99,7 @@ extension Registry {
         let buildGraph = try RegistrationGraph.builder(of: template)
         let manifestJSON = manifest.compactJSON
         let prepared = template
+        let thingID = template.thingID
         return try await write { transaction, state, pending in
             let existing = state.registrations[id]
             if let replacing, existing == nil, replacing == id {
@@ -119,7 +120,7 @@ extension Registry {
             try transaction.replaceInMemory(graph: graph, building: buildGraph)
             registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
                                                name: registration.name.value, version: registration.manifest.version,
-                                               health: registration.health)
+                                               health: registration.health, thing: thingID)
             try transaction.putRecord(registration.record(manifestJSON: manifestJSON), in: Self.serviceCollection, key: id)
             pending.registrations[id] = registration
             pending.leases[id] = .some(registration.leaseExpires)
@@ -178,7 +179,8 @@ extension Registry {
         pending.changeClaims(RegistrationTrust.claimedIRIs(of: registration), site: registration.name.site, by: -1)
         pending.registrations[registration.id] = .some(nil)
         pending.leases[registration.id] = .some(nil)
-        _ = pending.event(kind, id: registration.id, name: registration.name.value, version: registration.manifest.version)
+        _ = pending.event(kind, id: registration.id, name: registration.name.value, version: registration.manifest.version,
+                          thing: registration.thingID)
         var listing: [ServiceName: NamePin] = [:]
         for pin in state.pins(listing: registration.id) { listing[pin.name] = pin }
         for (name, pin) in pending.pins { listing[name] = pin.instances.contains(registration.id) ? pin : nil }

@@ -187,10 +187,10 @@ public final class Registry: Sendable {
         }
 
         mutating func event(_ type: RegistryEvent.Kind, id: String?, name: String?, version: String? = nil,
-                            health: HealthStatus? = nil, generation: Int64? = nil) -> Int64 {
+                            health: HealthStatus? = nil, generation: Int64? = nil, thing: String? = nil) -> Int64 {
             index += 1
             events.append(RegistryEvent(index: index, type: type, id: id, name: name, version: version,
-                                        health: health, generation: generation, time: time))
+                                        health: health, generation: generation, time: time, thing: thing))
             return index
         }
 

@@ -38,6 +38,9 @@ public struct RegistryEvent: Codable, Sendable, Hashable {
     public var generation: Int64?
     /// Milliseconds since 1970.
     public var time: Int64
+    /// For a registration that is a Thing Description: the TD's `id` (the WoT directory's
+    /// notifications name Things by it).
+    public var thing: String?
 }
 
 /// Written directly for the change log (each write journals its events on the store's single
@@ -50,6 +53,7 @@ extension RegistryEvent: CompactJSONWritable {
         writer.member("id", id)
         writer.member("index", index)
         writer.member("name", name)
+        writer.member("thing", thing)
         writer.member("time", time)
         writer.member("type", type.rawValue)
         writer.member("version", version)

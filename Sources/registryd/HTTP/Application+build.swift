@@ -80,6 +80,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     ServicesController(registry: services.registry, fetcher: fetcher,
                        settings: settings, access: services.access).addRoutes(to: router)
     ThingsController(registry: services.registry, access: services.access, settings: settings).addRoutes(to: router)
+    ThingEventsController(registry: services.registry).addRoutes(to: router)
     ResolveController(registry: services.registry, access: services.access, limits: settings.bodies).addRoutes(to: router)
     EventsController(registry: services.registry).addRoutes(to: router)
     HostsController(registry: services.registry, limits: settings.bodies).addRoutes(to: router)

@@ -19,6 +19,20 @@ struct EventsController {
 
     private func events(_ request: Request, _ context: RegistrydContext) throws -> Response {
         try context.requireQuery()
+        return try EventStream(registry: registry, keepAlive: keepAlive).response(request) { event in
+            "id: \(event.index)\nevent: \(event.type.rawValue)\ndata: \(event.compactJSON)\n\n"
+        }
+    }
+}
+
+/// The change log as Server-Sent Events from the index a client gives (`since`, or
+/// `Last-Event-ID` when it reconnects), then every change as it commits, each written by
+/// `render` (nil: not for this stream). An idle stream sends a comment every `keepAlive`.
+struct EventStream {
+    let registry: Registry
+    var keepAlive: Duration = .seconds(15)
+
+    func response(_ request: Request, render: @escaping @Sendable (RegistryEvent) -> String?) throws -> Response {
         let sinceText = request.uri.queryParameters.get("since") ?? request.headers[HTTPField.Name("Last-Event-ID")!]
         var since = registry.index
         if let sinceText {
@@ -49,11 +63,10 @@ struct EventsController {
                 }
                 var text = ""
                 for event in batch {
-                    let data = event.compactJSON
-                    text += "id: \(event.index)\nevent: \(event.type.rawValue)\ndata: \(data)\n\n"
+                    if let rendered = render(event) { text += rendered }
                     last = max(last, event.index)
                 }
-                try await writer.write(ByteBuffer(string: text))
+                if !text.isEmpty { try await writer.write(ByteBuffer(string: text)) }
             }
             try await writer.finish(nil)
         })

@@ -90,15 +90,10 @@ struct ThingsController {
     /// The stored TD of a Thing id, or 404.
     private func stored(_ thingID: String) throws -> (registration: Registration, document: String) {
         guard let registration = registry.registration(id: try Self.registrationID(of: thingID)),
-              registration.source == .thingDescription, let document = registration.document,
-              Self.thingID(inDocument: document) == thingID else {
+              let document = registration.document, registration.thingID == thingID else {
             throw APIError(.notFound, code: "things.not_found", "no Thing Description `\(thingID)`")
         }
         return (registration, document)
-    }
-
-    static func thingID(inDocument document: String) -> String? {
-        (try? JSONValue.parse(Array(document.utf8)))?["id"]?.stringValue
     }
 
     // MARK: Reading
@@ -186,8 +181,7 @@ struct ThingsController {
         let overrides = ThingDescriptionDecoder.Overrides(instance: instance,
                                                           documentURL: request.serverURL(path: path(of: thingID), settings: settings))
         let manifest = try ThingDescriptionDecoder.decode(json, overrides: overrides)
-        if let existing = registry.registration(id: instance.id!), existing.source == .thingDescription,
-           let document = existing.document, Self.thingID(inDocument: document) != thingID {
+        if let existing = registry.registration(id: instance.id!), let existingID = existing.thingID, existingID != thingID {
             throw APIError(.conflict, code: "things.conflict", "another Thing Description is stored under this Thing's registration")
         }
         return try await registry.register(.manifest(manifest, source: .thingDescription), owner: principal.tokenID, document: text,
