@@ -84,9 +84,6 @@ struct ProseExchangeReader {
 
 extension StringProtocol {
     func trimming(_ set: String) -> String {
-        var slice = Substring(self)
-        while let first = slice.first, set.contains(first) { slice.removeFirst() }
-        while let last = slice.last, set.contains(last) { slice.removeLast() }
-        return String(slice)
+        trimmingCharacters(in: CharacterSet(charactersIn: set))
     }
 }

@@ -44,4 +44,26 @@ struct ThingDirectoryTests {
         #expect(ask.body.contains(#""boolean":true"#), "\(ask.body)")
         try again.stop()
     }
+
+    /// WoT Discovery §7.2.2.2: a TD with `registration.ttl` goes when its lease runs out.
+    @Test func aTDExpiresAfterItsTTL() throws {
+        let daemon = try DaemonProcess()
+        let text = Self.td("urn:dev:lamp-3", title: "Brief").replacingOccurrences(of: #""title""#, with: #""registration": {"ttl": 1}, "title""#)
+        #expect(try daemon.request("PUT", "/things/urn:dev:lamp-3", headers: ["Content-Type": "application/td+json"], body: text).status == 201)
+        #expect(try daemon.request("GET", "/things/urn:dev:lamp-3").status == 200)
+        let deadline = Date().addingTimeInterval(10)
+        var status = 200
+        while status == 200 && Date() < deadline {
+            usleep(200_000)
+            status = try daemon.request("GET", "/things/urn:dev:lamp-3").status
+        }
+        #expect(status == 404)
+        let events = try daemon.request("GET", "/events/thing_deleted?since=0", timeout: 1).body
+        #expect(events.contains(#"data: {"id":"urn:dev:lamp-3"}"#), "\(events)")
+        let stale = Self.td("urn:dev:lamp-4", title: "Stale").replacingOccurrences(of: #""title""#, with: #""registration": {"expires": "2020-01-01T00:00:00Z"}, "title""#)
+        let refused = try daemon.request("PUT", "/things/urn:dev:lamp-4", headers: ["Content-Type": "application/td+json"], body: stale)
+        #expect(refused.status == 400)
+        #expect(refused.body.contains("things.ttl"))
+        try daemon.stop()
+    }
 }

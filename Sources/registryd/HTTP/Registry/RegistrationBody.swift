@@ -29,6 +29,8 @@ enum RegistrationBody {
             }
             if isTD {
                 var overrides = ThingDescriptionDecoder.Overrides(instance: try instance(from: query, base: InstanceSpec()))
+                // A pulled TD's relative hrefs resolve against where it was fetched (RFC 3986 §5.1.3).
+                if baseIRI != RegistrationTrust.uploadBaseIRI { overrides.documentURL = baseIRI }
                 if let name = query?["name"] { overrides.name = try ServiceName(name) }
                 return .manifest(try ThingDescriptionDecoder.decode(json, overrides: overrides), source: .thingDescription)
             }
