@@ -221,4 +221,29 @@ struct GraphStoreProtocolTests {
         settings.port = 8470
         #expect(request.serverURL(path: "/sparql", settings: settings) == "http://127.0.0.1:8470/sparql")
     }
+
+    /// The union default graph is a set: a triple four graphs state is answered once (and
+    /// counted once), while GRAPH still sees it in each.
+    @Test func aTripleInSeveralGraphsIsOneTripleOfTheDefaultGraph() async throws {
+        try await API.withAPI { client, admin in
+            for graph in 1...4 {
+                _ = try await client.execute(uri: "/rdf-graphs?graph=http://example.org/g\(graph)", method: .put,
+                                             headers: API.headers(admin, contentType: "text/turtle"),
+                                             body: ByteBuffer(string: #"<http://a/s> <http://www.w3.org/2000/01/rdf-schema#label> "Lamp" ; <http://a/in> <http://a/room\#(graph)> ."#))
+            }
+            func rows(_ query: String) async throws -> [JSONValue] {
+                let response = try await client.execute(uri: "/sparql?reasoning=false&query=" + query.addingPercentEncoding(withAllowedCharacters: .alphanumerics)!,
+                                                        method: .get, headers: admin)
+                guard case .array(let rows)? = try API.json(response)["results"]?["bindings"] else { return [] }
+                return rows
+            }
+            #expect(try await rows("SELECT ?l WHERE { <http://a/s> <http://www.w3.org/2000/01/rdf-schema#label> ?l }").count == 1)
+            // Two patterns: the store's own join.
+            #expect(try await rows("SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l . ?s <http://a/in> <http://a/room2> }").count == 1)
+            #expect(try await rows("SELECT ?r WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l . ?s <http://a/in> ?r }").count == 4)
+            let count = try await rows("SELECT (COUNT(*) AS ?n) WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l }")
+            #expect(count.first?["n"]?["value"]?.stringValue == "1")
+            #expect(try await rows("SELECT ?g WHERE { GRAPH ?g { <http://a/s> <http://www.w3.org/2000/01/rdf-schema#label> ?l } }").count == 4)
+        }
+    }
 }

@@ -88,7 +88,10 @@ extension QuadStore.Snapshot {
         }
         // CROSS JOIN keeps the caller's order: SQLite's planner has no statistics for ids.
         let from = patterns.indices.map { "\(table) AS t\($0)" }.joined(separator: " CROSS JOIN ")
-        let sql = "SELECT " + (columns.isEmpty ? "1" : columns.joined(separator: ", ")) + " FROM " + from
+        // Over the named graphs' union, a triple several graphs state is one triple of the
+        // union (a set); every variable is a column, so DISTINCT keeps each solution once.
+        let distinct = scope == .union && table == "nquad" ? "DISTINCT " : ""
+        let sql = "SELECT " + distinct + (columns.isEmpty ? "1" : columns.joined(separator: ", ")) + " FROM " + from
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         return try connection.withStatement(sql) { statement in
             for (index, id) in bindings.enumerated() { statement.bind(id, at: Int32(index + 1)) }

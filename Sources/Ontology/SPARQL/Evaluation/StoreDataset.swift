@@ -55,7 +55,12 @@ public final class StoreDataset: QueryableDataset {
         do {
             let found = try snapshot.quads(subject: subject, predicate: predicateIRI, object: object, in: scope)
             if case .defaultGraph = graphs {
-                return AnyIterator(found.lazy.map { Quad($0.triple) }.makeIterator())
+                // The default graph is the union of the graphs, and a graph is a set: a triple
+                // that four registrations state is one triple of it, not four (RDF 1.1 Concepts
+                // §4, SPARQL 1.1 §13.1).
+                guard found.count > 1 else { return AnyIterator(found.lazy.map { Quad($0.triple) }.makeIterator()) }
+                var seen = Set<Triple>(minimumCapacity: found.count)
+                return AnyIterator(found.lazy.compactMap { seen.insert($0.triple).inserted ? Quad($0.triple) : nil }.makeIterator())
             }
             return AnyIterator(found.makeIterator())
         } catch {
