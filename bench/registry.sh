@@ -7,7 +7,7 @@
 #                  etcd      POST /v3/kv/range  (one key)
 # Each resolve/range phase runs first, on a store holding one registration; then the
 # registration phase. Prints req/s, p99 latency and registryd/etcd ratio of req/s.
-#   bench/registry.sh      # THREADS=2 CONNECTIONS=16 DURATION=10s REGISTRYD=.build/release/registryd
+#   bench/registry.sh      # THREADS=2 CONNECTIONS=16 DURATION=10s REGISTRYD=.build/release/registryd REGISTRYD_ARGS="--durability power-loss"
 # Installs wrk and etcd-server with apt-get if missing. registryd is skipped, with a warning,
 # when its binary is missing or does not accept registrations.
 set -euo pipefail
@@ -72,7 +72,7 @@ have_registryd=0
 if "${CURL[@]}" -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null; then
   echo "warning: registryd skipped: something already listens on port $PORT (set PORT)" >&2
 elif [ -x "$REGISTRYD" ]; then
-  "$REGISTRYD" serve --data "$TMP/registryd" --port "$PORT" >"$TMP/registryd.log" 2>&1 &
+  "$REGISTRYD" serve --data "$TMP/registryd" --port "$PORT" ${REGISTRYD_ARGS:-} >"$TMP/registryd.log" 2>&1 &
   PIDS+=($!)
   if wait_http "http://127.0.0.1:$PORT/health" 30 "${PIDS[-1]}"; then
     for ((i = 0; i < 50; i++)); do [ -s "$TMP/registryd/admin.token" ] && break; sleep 0.1; done

@@ -6,9 +6,10 @@ import Testing
 /// acknowledged update is there and none is there in part.
 @Suite(.serialized)
 struct CrashRecoveryTests {
-    @Test(arguments: [0.15, 0.4])
-    func acknowledgedUpdatesSurviveKill(afterSeconds delay: Double) throws {
-        let daemon = try DaemonProcess()
+    /// With the default durability, and with `--durability power-loss` (an fsync per commit).
+    @Test(arguments: [(0.15, [String]()), (0.4, []), (0.3, ["--durability", "power-loss"])])
+    func acknowledgedUpdatesSurviveKill(afterSeconds delay: Double, arguments: [String]) throws {
+        let daemon = try DaemonProcess(arguments: arguments)
         let port = daemon.port
         let token = daemon.adminToken
         let acknowledged = Mutex<[Int]>([])
@@ -31,7 +32,7 @@ struct CrashRecoveryTests {
         while writer.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
         let acked = acknowledged.withLock { $0 }
         #expect(acked.count > 0)
-        print("crash test: \(acked.count) updates acknowledged before kill -9 at \(delay) s")
+        print("crash test \(arguments): \(acked.count) updates acknowledged before kill -9 at \(delay) s")
 
         let restarted = try DaemonProcess(dataDirectory: daemon.dataDirectory)
         let query = "SELECT ?s (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?s"

@@ -28,12 +28,14 @@ struct ServeOptionsTests {
         #expect(settings.gateway.trustsHeaders)
         #expect(settings.loadAllowedDirectory == "/srv/rdf")
         #expect(settings.tls == nil)
+        #expect(serve.durability == .processCrash)
+        #expect(try Serve.parse(["--durability", "power-loss"]).durability.store == .powerLoss)
     }
 
     @Test(arguments: [
         ["--port", "70000"], ["--max-upload-mib", "0"], ["--rate-limit", "-1"], ["--anonymous-scope", "root"],
         ["--tls-cert", "a.pem"], ["--tls-client-scope", "decide"], ["--gateway-action", "GET=fly"], ["--event-retention", "0"],
-        ["--log-level", "loud"], ["--binding-ttl", "0"],
+        ["--log-level", "loud"], ["--binding-ttl", "0"], ["--durability", "forever"],
     ])
     func badOptionsAreRefusedBeforeAnythingStarts(_ arguments: [String]) {
         #expect(throws: (any Error).self) { try Serve.parse(arguments) }

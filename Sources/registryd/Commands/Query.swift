@@ -90,9 +90,9 @@ struct Query: ParsableCommand {
 
 /// Opening the store for a command, with a one-line error.
 enum StoreAccess {
-    static func open(_ directory: String) throws -> QuadStore {
+    static func open(_ directory: String, configuration: QuadStore.Configuration = QuadStore.Configuration()) throws -> QuadStore {
         do {
-            return try QuadStore(directory: directory)
+            return try QuadStore(directory: directory, configuration: configuration)
         } catch let error as OntologyError where error.code == .storeLocked {
             throw CommandFailure("\(directory): the store is in use by another process (is `registryd serve` running?)")
         } catch {

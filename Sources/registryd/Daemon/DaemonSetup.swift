@@ -17,8 +17,11 @@ struct DaemonSetup {
     let loadedOntologies: [LoadedOntology]
     let shareDirectory: String?
 
-    static func open(data: String, bindingTTL: Double = 300, eventRetention: Int = 10_000) async throws -> DaemonSetup {
-        let store = try StoreAccess.open(data)
+    static func open(data: String, bindingTTL: Double = 300, eventRetention: Int = 10_000,
+                     durability: QuadStore.Configuration.Durability = .processCrash) async throws -> DaemonSetup {
+        var configuration = QuadStore.Configuration()
+        configuration.durability = durability
+        let store = try StoreAccess.open(data, configuration: configuration)
         do {
             let registry = try Registry(store: store, eventRetention: eventRetention)
             let tokens = try await TokenStore(journal: registry)

@@ -34,6 +34,18 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
+    /// What an acknowledged write survives.
+    enum Durability: String, ExpressibleByArgument, CaseIterable {
+        case processCrash = "process-crash", powerLoss = "power-loss"
+
+        var store: QuadStore.Configuration.Durability { self == .powerLoss ? .powerLoss : .processCrash }
+    }
+
+    @Option(help: ArgumentHelp(
+        "What an acknowledged write survives: process-crash (kill -9; SQLite synchronous=NORMAL, no fsync per commit) or power-loss (also a power cut or OS crash: an fsync of the log at every commit, as etcd does).",
+        valueName: "process-crash|power-loss"))
+    var durability: Durability = .processCrash
+
     @Option(name: .customLong("event-retention"), help: "Changes kept in memory for watchers (`/v1/events?since=`); a watcher further behind gets a `reset` event and must re-list.")
     var eventRetention: Int = 10_000
 
@@ -59,7 +71,8 @@ struct Serve: AsyncParsableCommand {
             throw CommandFailure("cannot create data directory \(data): \(String(cString: strerror(errno)))")
         }
         var settings = try self.settings()
-        let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(access.bindingTTL), eventRetention: eventRetention)
+        let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(access.bindingTTL), eventRetention: eventRetention,
+                                               durability: durability.store)
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
             writeToStandardOutput("""
