@@ -79,6 +79,29 @@ struct ThingsAPITests {
         }
     }
 
+    /// A TD registered through `/v1/services` is the same Thing in the directory: found by its
+    /// id, and replaced in place by a PUT, keeping its instance settings.
+    @Test func aTDRegisteredAsAServiceIsInTheDirectory() async throws {
+        try await API.withAPI(Self.settings) { client, admin in
+            let text = Self.lamp.replacingOccurrences(of: #""title""#, with: #""id": "urn:dev:lamp-9", "title""#)
+            let registered = try await client.execute(uri: "/v1/services?tier=edge", method: .post, headers: Self.td(admin), body: ByteBuffer(string: text))
+            #expect(registered.status == .created)
+            let id = try #require(try API.json(registered)["id"]?.stringValue)
+            let get = try await client.execute(uri: "/things/urn:dev:lamp-9", method: .get, headers: admin)
+            #expect(get.status == .ok)
+            #expect(String(buffer: get.body) == text)
+            let put = try await client.execute(uri: "/things/urn:dev:lamp-9", method: .put, headers: Self.td(admin),
+                                               body: ByteBuffer(string: text.replacingOccurrences(of: "MyLampThing", with: "MyLampThing2")))
+            #expect(put.status == .noContent)
+            let service = try API.json(try await client.execute(uri: "/v1/services/" + id, method: .get, headers: admin))
+            #expect(service["manifest"]?["label"]?.stringValue == "MyLampThing2", "\(service)")
+            #expect(service["tier"]?.stringValue == "edge", "\(service)")
+            let list = try await client.execute(uri: "/things", method: .get, headers: admin)
+            guard case .array(let items) = try JSONValue.parse(Array(buffer: list.body)) else { Issue.record("not an array"); return }
+            #expect(items.count == 1)
+        }
+    }
+
     @Test func anAnonymousTDGetsAnID() async throws {
         try await API.withAPI(Self.settings) { client, admin in
             let post = try await client.execute(uri: "/things", method: .post, headers: Self.td(admin), body: ByteBuffer(string: Self.lamp))

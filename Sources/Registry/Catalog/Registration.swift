@@ -31,10 +31,13 @@ public struct Registration: Codable, Sendable, Hashable {
     public var owner: String?
 
     public var name: ServiceName { manifest.name }
-    /// A Thing Description's `id`, read from the stored TD.
-    public var thingID: String? {
-        guard source == .thingDescription, let document else { return nil }
-        return (try? JSONValue.parse(Array(document.utf8)))?["id"]?.stringValue
+    /// A Thing Description's `id` (kept with the record, so the WoT directory finds the TD by
+    /// it without reading the document).
+    public var thingID: String?
+
+    /// The `id` of a TD document.
+    static func thingID(of document: String) -> String? {
+        (try? JSONValue.parse(Array(document.utf8)))?["id"]?.stringValue
     }
     public var graphIRI: String { ManifestGraph.graphIRI(registrationID: id) }
 
@@ -52,6 +55,7 @@ public struct Registration: Codable, Sendable, Hashable {
         var updated: Int64
         var index: Int64
         var owner: String?
+        var thingID: String?
     }
 
     /// The stored JSON of this registration (what `Codable` decodes back), with the manifest's
@@ -60,7 +64,7 @@ public struct Registration: Codable, Sendable, Hashable {
     func record(manifestJSON: String) -> String {
         let header = Header(id: id, source: source, document: document, instanceNode: instanceNode, pullURL: pullURL,
                             health: health, healthNote: healthNote, leaseExpires: leaseExpires, created: created,
-                            updated: updated, index: index, owner: owner)
+                            updated: updated, index: index, owner: owner, thingID: thingID)
         let text = header.compactJSON
         return #"{"manifest":"# + manifestJSON + "," + text.dropFirst()
     }
@@ -80,6 +84,7 @@ extension Registration.Header: CompactJSONWritable {
         writer.member("owner", owner)
         writer.member("pullURL", pullURL)
         writer.member("source", source.rawValue)
+        writer.member("thingID", thingID)
         writer.member("updated", updated)
         writer.endObject()
     }

@@ -77,7 +77,10 @@ extension Registry {
         switch input {
         case .manifest(_, let source):
             template.source = source
-            if source == .thingDescription { template.document = document }
+            if source == .thingDescription, let document {
+                template.document = document
+                template.thingID = Registration.thingID(of: document)
+            }
         case .rdf(let uploaded):
             template.source = .rdf
             let document = RegistrationTrust.rebased(uploaded, into: template.graphIRI)
@@ -99,7 +102,6 @@ extension Registry {
         let buildGraph = try RegistrationGraph.builder(of: template)
         let manifestJSON = manifest.compactJSON
         let prepared = template
-        let thingID = template.thingID
         return try await write { transaction, state, pending in
             let existing = state.registrations[id]
             if let replacing, existing == nil, replacing == id {
@@ -120,7 +122,7 @@ extension Registry {
             try transaction.replaceInMemory(graph: graph, building: buildGraph)
             registration.index = pending.event(existing == nil ? .serviceRegistered : .serviceUpdated, id: id,
                                                name: registration.name.value, version: registration.manifest.version,
-                                               health: registration.health, thing: thingID)
+                                               health: registration.health, thing: registration.thingID)
             try transaction.putRecord(registration.record(manifestJSON: manifestJSON), in: Self.serviceCollection, key: id)
             pending.registrations[id] = registration
             pending.leases[id] = .some(registration.leaseExpires)
@@ -250,6 +252,13 @@ extension Registry {
     // MARK: Reading
 
     /// The registration with this id, with its current lease.
+    /// The registration of the Thing Description whose `id` is `thingID` (the first by id
+    /// when several instances carry the same TD).
+    public func registration(thingID: String) -> Registration? {
+        guard let id = state.withLock({ $0.things[thingID]?.min() }) else { return nil }
+        return registration(id: id)
+    }
+
     public func registration(id: String) -> Registration? {
         state.withLock { state in
             guard var registration = state.registrations[id] else { return nil }

@@ -43,6 +43,9 @@ public final class Registry: Sendable {
         /// Registrations per service name: how many services there are, without a pass over
         /// every registration (the gauges are read every few seconds).
         var serviceCounts: [ServiceName: Int] = [:]
+        /// The registrations of each Thing Description, by the TD's `id` (one, unless
+        /// `/v1/services` registered several instances of the same Thing).
+        var things: [String: Set<String>] = [:]
         /// The ids of registrations with a health check.
         var checked: Set<String> = []
         /// The IRIs outside their own namespace that registrations describe, with how many
@@ -61,6 +64,10 @@ public final class Registry: Sendable {
                 let remaining = serviceCounts[old.name, default: 1] - 1
                 serviceCounts[old.name] = remaining > 0 ? remaining : nil
                 checked.remove(id)
+                if let thing = old.thingID {
+                    things[thing]?.remove(id)
+                    if things[thing]?.isEmpty == true { things[thing] = nil }
+                }
                 let site = old.name.site
                 for iri in RegistrationTrust.claimedIRIs(of: old) {
                     let left = claims[iri]?[site].map { $0 - 1 } ?? 0
@@ -74,6 +81,7 @@ public final class Registry: Sendable {
             names.add(registration)
             serviceCounts[registration.name, default: 0] += 1
             if registration.manifest.instance.check != nil { checked.insert(id) }
+            if let thing = registration.thingID { things[thing, default: []].insert(id) }
             for iri in RegistrationTrust.claimedIRIs(of: registration) { claims[iri, default: [:]][registration.name.site, default: 0] += 1 }
             sites[registration.name.site, default: 0] += 1
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import MultipartKit
 import Ontology
@@ -129,13 +130,9 @@ struct GraphStoreController {
         return Response(status: .created, headers: headers)
     }
 
-    /// 128 random bits, so a new graph's name says nothing and collides with nothing.
+    /// A random UUID's 32 hex digits, so a new graph's name says nothing and collides with nothing.
     private static func newGraphName() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in
-            let text = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
+        UUID().uuidString.lowercased().replacing("-", with: "")
     }
 
     /// The body's triples, parsed fully before the store is touched, so a bad body changes nothing.

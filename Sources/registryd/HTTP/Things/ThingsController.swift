@@ -62,8 +62,9 @@ struct ThingsController {
 
     // MARK: Ids
 
-    /// The registration a TD id is stored as: a digest, so that any id (a URN, a URL with
-    /// slashes) maps to a registration id, and two ids never share one.
+    /// The registration a new TD is stored as: a digest, so that any id (a URN, a URL with
+    /// slashes) maps to a registration id, and two ids never share one. A TD registered
+    /// through `/v1/services` keeps the registration id it got there.
     static func registrationID(of thingID: String) throws -> String {
         "thing-" + String(try SHA256Digest.hex(thingID).prefix(32))
     }
@@ -89,8 +90,7 @@ struct ThingsController {
 
     /// The stored TD of a Thing id, or 404.
     private func stored(_ thingID: String) throws -> (registration: Registration, document: String) {
-        guard let registration = registry.registration(id: try Self.registrationID(of: thingID)),
-              let document = registration.document, registration.thingID == thingID else {
+        guard let registration = registry.registration(thingID: thingID), let document = registration.document else {
             throw APIError(.notFound, code: "things.not_found", "no Thing Description `\(thingID)`")
         }
         return (registration, document)
@@ -175,15 +175,15 @@ struct ThingsController {
         }
         let failures = schema.validate(json)
         guard failures.isEmpty else { throw SchemaFailure(failures: failures) }
-        var instance = InstanceSpec()
-        instance.id = try Self.registrationID(of: thingID)
-        instance.ttlMilliseconds = try Self.leaseMilliseconds(of: json)
+        // A replacement keeps the instance settings it had (tier, host, weight), and its lease
+        // unless the TD gives its own.
+        let existing = registry.registration(thingID: thingID)
+        var instance = existing?.manifest.instance ?? InstanceSpec()
+        instance.id = try existing?.id ?? Self.registrationID(of: thingID)
+        if let lease = try Self.leaseMilliseconds(of: json) { instance.ttlMilliseconds = lease }
         let overrides = ThingDescriptionDecoder.Overrides(instance: instance,
                                                           documentURL: request.serverURL(path: path(of: thingID), settings: settings))
         let manifest = try ThingDescriptionDecoder.decode(json, overrides: overrides)
-        if let existing = registry.registration(id: instance.id!), let existingID = existing.thingID, existingID != thingID {
-            throw APIError(.conflict, code: "things.conflict", "another Thing Description is stored under this Thing's registration")
-        }
         return try await registry.register(.manifest(manifest, source: .thingDescription), owner: principal.tokenID, document: text,
                                            authorize: access.nameAuthorization(principal, request: request, action: .create))
     }
