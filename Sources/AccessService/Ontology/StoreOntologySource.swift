@@ -43,6 +43,14 @@ public final class StoreOntologySource: Sendable {
         }
     }
 
+    /// ``reading(_:)`` on the calling thread, which blocks on the store: only for threads of
+    /// the store's own (a commit hook on the writer queue), never for a concurrency thread.
+    public func readingBlocking<T>(_ body: (any OntologySource) throws -> T) throws -> T {
+        try store.read { snapshot in
+            try body(SnapshotOntology(snapshot: snapshot, graphs: graphs, schemas: store.schemas))
+        }
+    }
+
     /// What the policies in force may ask about the resource named `api`.
     public func facts(api: String, policies: PolicySet) async throws -> ResourceFacts {
         let current = store.commitCount

@@ -102,6 +102,7 @@ public final class AccessService: Sendable {
             Self.startingPolicies(documents, generation: generation, ontology: ontology, validated: validated)
         }
         state = Mutex(loaded)
+        followRemoteChanges()
     }
 
     /// The policy set to start with: the stored documents compiled against the ontology; if

@@ -89,6 +89,11 @@ public struct OntologyError: Error, Sendable, CustomStringConvertible {
         public static let sparqlLoadNotFound = Code("sparql.load_not_found")
         /// `LOAD` of a source that is not RDF of its format (the message never quotes it).
         public static let sparqlLoadFailed = Code("sparql.load_failed")
+        /// A replicated store could not append a write to the site's log (cluster mode: etcd
+        /// has no quorum or cannot be reached); nothing was written.
+        public static let replicationUnavailable = Code("cluster.unavailable")
+        /// A replicated write is larger than the site's log takes in one entry.
+        public static let replicationTooLarge = Code("cluster.write_too_large")
     }
 
     public var code: Code

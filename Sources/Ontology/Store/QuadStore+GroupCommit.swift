@@ -88,6 +88,19 @@ extension QuadStore {
     }
 
     private func commitGroup(_ batch: [GroupedWrite]) throws {
+        var attempt = 1
+        while true {
+            do {
+                return try commitGroupOnce(batch)
+            } catch is ReplicationConflict where attempt < Self.maximumReplicationAttempts {
+                // Another node wrote first: take its entries and run the whole group again.
+                attempt += 1
+                try recoverFromConflict()
+            }
+        }
+    }
+
+    private func commitGroupOnce(_ batch: [GroupedWrite]) throws {
         guard !isClosed.load(ordering: .relaxed) else { throw OntologyError(.storeClosed, "the store is closed") }
         let connection = writer.connection
         // Prepared once and cached: `execute` parses its SQL on every call, and a group runs
@@ -96,6 +109,7 @@ extension QuadStore {
         try run("BEGIN IMMEDIATE")
         let transaction = Transaction(writer: writer)
         do {
+            let session = try startReplicatedTransaction(transaction)
             for item in batch {
                 try run("SAVEPOINT grouped_write")
                 let saved = transaction.saveBookkeeping()
@@ -107,8 +121,10 @@ extension QuadStore {
                 }
             }
             try transaction.prepareCommit()
+            let position = try appendToLog(transaction, session: session)
             try run("COMMIT")
             transaction.end()
+            committedToLog(at: position)
             transaction.publishCommitted()
             let hooks = transaction.commitHooks
             transaction.commitHooks = []

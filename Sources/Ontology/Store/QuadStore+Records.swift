@@ -64,6 +64,7 @@ extension QuadStore.Transaction {
     /// Stores `value` under `key` in `collection`, replacing what was there.
     public func putRecord(_ value: String, in collection: String, key: String) throws {
         try checkActive()
+        replicatedRecords?.append(ReplicatedRecord(collection: collection, key: key, value: value))
         try connection.withStatement("INSERT OR REPLACE INTO record(collection, key, value) VALUES (?, ?, ?)") { statement in
             statement.bind(collection, at: 1)
             statement.bind(key, at: 2)
@@ -76,6 +77,7 @@ extension QuadStore.Transaction {
     @discardableResult
     public func deleteRecord(in collection: String, key: String) throws -> Bool {
         try checkActive()
+        replicatedRecords?.append(ReplicatedRecord(collection: collection, key: key, value: nil))
         return try connection.withStatement("DELETE FROM record WHERE collection = ? AND key = ?") { statement in
             statement.bind(collection, at: 1)
             statement.bind(key, at: 2)

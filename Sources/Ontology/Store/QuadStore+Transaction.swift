@@ -23,6 +23,8 @@ extension QuadStore {
         private var memoryChanges: [MemoryGraphs.Change] = []
         /// The last graph that ``checkWritable(graph:)`` allowed.
         private var writableGraph: Term?
+        /// The record changes of a write on a replica, for its log entry (nil otherwise).
+        var replicatedRecords: [ReplicatedRecord]?
 
         /// A value a client keeps for the rest of this transaction: in a grouped write
         /// (``QuadStore/groupedWrite(_:)``), what one write leaves here the next write of the same
@@ -42,12 +44,13 @@ extension QuadStore {
             var commitHookCount: Int
             var userInfo: [String: Any]
             var memoryChangeCount: Int
+            var replicatedRecordCount: Int?
         }
 
         func saveBookkeeping() -> Bookkeeping {
             Bookkeeping(resolved: resolved, predicateDelta: predicateDelta, knownGraphs: knownGraphs,
                         orphanCandidates: orphanCandidates, commitHookCount: commitHooks.count, userInfo: userInfo,
-                        memoryChangeCount: memoryChanges.count)
+                        memoryChangeCount: memoryChanges.count, replicatedRecordCount: replicatedRecords?.count)
         }
 
         func restoreBookkeeping(_ saved: Bookkeeping) {
@@ -58,6 +61,7 @@ extension QuadStore {
             commitHooks.removeSubrange(saved.commitHookCount...)
             userInfo = saved.userInfo
             memoryChanges.removeSubrange(saved.memoryChangeCount...)
+            if let count = saved.replicatedRecordCount { replicatedRecords?.removeSubrange(count...) }
         }
 
         init(writer: Writer) {

@@ -16,6 +16,8 @@ extension QuadStore {
         let memoryGraphs: MemoryGraphs
         /// How many transactions have committed since the store opened (``QuadStore/commitCount``).
         let commits = Atomic<UInt64>(0)
+        /// The link to the site's log, when the store is a cluster replica.
+        var replication: Replication?
 
         init(connection: SQLiteConnection, cache: TermCache, memoryGraphs: MemoryGraphs) {
             self.connection = connection
@@ -33,6 +35,13 @@ extension QuadStore {
         /// waiting up to the busy timeout for readers of old frames.
         func checkpoint() throws {
             _ = try connection.scalar("PRAGMA wal_checkpoint(TRUNCATE)")
+        }
+
+        /// Moves the next id past every stored term, after rows were written with ids chosen
+        /// elsewhere (a replica applying another node's changeset).
+        func skipPastStoredIDs() throws {
+            let stored = try connection.scalar("SELECT ifnull(max(id), 0) FROM term") + 1
+            nextID = max(nextID ?? stored, stored)
         }
 
         /// Reserves `count` consecutive ids and returns the first.

@@ -65,6 +65,8 @@ public final class QuadStore: Sendable {
     /// Checkpoints the WAL beside the writer (see ``Checkpointer``).
     private let checkpointer: Checkpointer
     let isClosed = Atomic<Bool>(false)
+    /// The last log position a replica holds (``replicaPosition``).
+    let replicaPositionValue = Atomic<Int64>(0)
 
     /// Opens the store in `directory`, creating the directory and an empty store if needed.
     ///
@@ -200,16 +202,32 @@ public final class QuadStore: Sendable {
     }
 
     private func performWrite<T>(_ body: (Transaction) throws -> T) throws -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try performWriteOnce(body)
+            } catch is ReplicationConflict where attempt < Self.maximumReplicationAttempts {
+                // Another node wrote first: take its entries and evaluate again on the new state.
+                attempt += 1
+                try recoverFromConflict()
+            }
+        }
+    }
+
+    private func performWriteOnce<T>(_ body: (Transaction) throws -> T) throws -> T {
         guard !isClosed.load(ordering: .relaxed) else { throw OntologyError(.storeClosed, "the store is closed") }
         let connection = writer.connection
         // IMMEDIATE takes the write lock now, so the transaction cannot fail later with BUSY.
         try connection.execute("BEGIN IMMEDIATE")
         let transaction = Transaction(writer: writer)
         do {
+            let session = try startReplicatedTransaction(transaction)
             let result = try body(transaction)
             try transaction.prepareCommit()
+            let position = try appendToLog(transaction, session: session)
             try connection.execute("COMMIT")
             transaction.end()
+            committedToLog(at: position)
             transaction.publishCommitted()
             let hooks = transaction.commitHooks
             transaction.commitHooks = []

@@ -18,6 +18,8 @@ public final class Registry: Sendable {
     let store: QuadStore
     let state: Mutex<State>
     let signal: ChangeSignal
+    /// What other modules run when entries of other nodes changed their records (cluster mode).
+    let remoteHandlers = Mutex<[@Sendable ([RecordChange]) -> Void]>([])
     private let shuttingDown = Atomic<Bool>(false)
     /// Wall-clock milliseconds since 1970.
     /// The wall clock, one ``Ontology/Timestamp`` type shared with the access service.
@@ -125,6 +127,7 @@ public final class Registry: Sendable {
         if buildingGraphs { try Self.buildGraphs(of: loaded.registrations.values, in: store) }
         self.state = Mutex(loaded)
         self.signal = ChangeSignal(index: loaded.index)
+        if store.isReplica { followReplica() }
     }
 
     /// Builds the registrations' graphs in the store's memory (``MemoryGraphs``).
@@ -270,7 +273,7 @@ public final class Registry: Sendable {
         } catch let error as RegistryError {
             throw error
         } catch let error as OntologyError {
-            throw RegistryError(.storage, error.message)
+            throw RegistryError(converting: error)
         }
     }
 

@@ -1,3 +1,5 @@
+import Ontology
+
 /// An error of the registry, with a stable code for clients and a message for people.
 public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Stable error codes; the HTTP layer maps each to a status.
@@ -24,6 +26,11 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
         case notOwned = "registration.not_owned"
         /// A registration states schema, which only the admin's graphs may (docs/trust.md).
         case schemaStatement = "registration.schema_statement"
+        /// Cluster mode: the site's log (etcd) cannot take the write (no quorum, unreachable);
+        /// nothing was written.
+        case unavailable = "cluster.unavailable"
+        /// Cluster mode: the write is larger than the site's log takes.
+        case tooLarge = "cluster.write_too_large"
     }
 
     public var code: Code
@@ -37,3 +44,14 @@ public struct RegistryError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String { message }
 }
 
+
+extension RegistryError {
+    /// The registry's error for a failure of its store: the log's own codes stay what they are.
+    init(converting error: OntologyError) {
+        switch error.code {
+        case .replicationUnavailable: self.init(.unavailable, error.message)
+        case .replicationTooLarge: self.init(.tooLarge, error.message)
+        default: self.init(.storage, error.message)
+        }
+    }
+}

@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Wakes tasks waiting for the registry's change index to pass a value: long-poll requests
-/// and event streams.
-final class ChangeSignal: Sendable {
+/// and event streams (and, in cluster mode, the node's log follower).
+public final class ChangeSignal: Sendable {
     private struct State {
         var index: Int64
         var nextWaiter: UInt64 = 0
@@ -11,14 +11,14 @@ final class ChangeSignal: Sendable {
 
     private let state: Mutex<State>
 
-    init(index: Int64) {
+    public init(index: Int64) {
         state = Mutex(State(index: index))
     }
 
-    var index: Int64 { state.withLock { $0.index } }
+    public var index: Int64 { state.withLock { $0.index } }
 
     /// Records a new index and wakes every waiter.
-    func publish(_ index: Int64) {
+    public func publish(_ index: Int64) {
         let waiters = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.index = max(state.index, index)
             defer { state.waiters = [:] }
@@ -29,7 +29,7 @@ final class ChangeSignal: Sendable {
 
     /// Returns when the index is above `index`, when `timeout` passes, or when the task is
     /// cancelled, whichever comes first.
-    func wait(after index: Int64, timeout: Duration) async {
+    public func wait(after index: Int64, timeout: Duration) async {
         if self.index > index { return }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.waitUntilPublished(after: index) }

@@ -36,6 +36,11 @@ public protocol Journal: Sendable {
     /// Waits until the index passes `index` or `timeout` runs out.
     func waitForChange(after index: Int64, timeout: Duration) async
 
+    /// Runs `handler` after every commit that applied record changes written by other nodes
+    /// (cluster mode), with those changes in log order, so that a module keeping records in
+    /// memory follows them. A single-node journal never calls it.
+    func onRemoteChanges(_ handler: @escaping @Sendable ([RecordChange]) -> Void)
+
     // MARK: Leases
     //
     // A lease keeps a record alive while its holder renews it (a registration with

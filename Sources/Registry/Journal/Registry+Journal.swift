@@ -47,6 +47,15 @@ extension Registry: Journal {
         }
     }
 
+    /// Moves the lease on `key` to `expires` if that is later (a renewal another cluster node
+    /// took); a key without a lease stays without.
+    public func extendLease(of key: String, to expires: Int64) {
+        state.withLock { state in
+            guard let current = state.leases[key], current < expires else { return }
+            state.leases[key] = expires
+        }
+    }
+
     public func expiredLeases() -> [String] {
         let time = now()
         return state.withLock { state in state.leases.filter { $0.value < time }.map(\.key) }

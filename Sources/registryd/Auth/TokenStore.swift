@@ -45,6 +45,17 @@ final class TokenStore: Sendable {
             if let token = try? decoder.decode(TokenRecord.self, from: Array(record.value.utf8)) { byHash[token.hash] = token }
         }
         tokens = Mutex(Tokens(byHash: byHash))
+        // Cluster mode: tokens created or revoked through other nodes.
+        journal.onRemoteChanges { [weak self] changes in
+            let mine = changes.filter { $0.collection == Self.collection }
+            guard let self, !mine.isEmpty else { return }
+            self.tokens.withLock { state in
+                for change in mine {
+                    state.byHash[change.key] = change.value.flatMap { try? decoder.decode(TokenRecord.self, from: Array($0.utf8)) }
+                }
+                state.principals.removeAll()
+            }
+        }
     }
 
     var isEmpty: Bool { tokens.withLock { $0.byHash.isEmpty } }

@@ -18,11 +18,15 @@ struct DaemonSetup {
     let shareDirectory: String?
 
     static func open(data: String, bindingTTL: Double = 300, eventRetention: Int = 10_000,
-                     durability: QuadStore.Configuration.Durability = .processCrash) async throws -> DaemonSetup {
+                     durability: QuadStore.Configuration.Durability = .processCrash,
+                     cluster: ClusterNode? = nil) async throws -> DaemonSetup {
         var configuration = QuadStore.Configuration()
         configuration.durability = durability
         let store = try StoreAccess.open(data, configuration: configuration)
         do {
+            // A cluster node first takes the site's state from the log, so that what follows
+            // (the first admin token, the bundled ontologies) is decided on it.
+            if let cluster { try await cluster.attach(to: store) }
             let registry = try Registry(store: store, eventRetention: eventRetention)
             let tokens = try await TokenStore(journal: registry)
             var secret: String?

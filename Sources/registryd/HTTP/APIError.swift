@@ -58,6 +58,8 @@ extension APIError {
         case .conflict: status = .conflict
         case .forbidden, .notOwned, .schemaStatement: status = .forbidden
         case .storage: status = .internalServerError
+        case .unavailable: status = .serviceUnavailable
+        case .tooLarge: status = .contentTooLarge
         case .syntax, .invalidManifest, .unknownField, .invalidName, .invalidRequest: status = .badRequest
         }
         self.init(status, code: error.code.rawValue, error.message)
@@ -81,7 +83,8 @@ extension APIError {
         let status: HTTPResponse.Status
         switch error.code {
         case .io, .storage, .storeSchema, .storeClosed, .storeMisuse: status = .internalServerError
-        case .storeLocked, .sparqlTimeout: status = .serviceUnavailable
+        case .storeLocked, .sparqlTimeout, .replicationUnavailable: status = .serviceUnavailable
+        case .replicationTooLarge: status = .contentTooLarge
         case .rdfxmlEntityLimit, .rdfxmlDepthLimit: status = .contentTooLarge
         case .sparqlUnsupported: status = .notImplemented
         case .storeReadOnlyGraph: status = .conflict

@@ -53,6 +53,8 @@ struct Services: Sendable {
     let tokens: TokenStore
     let access: AccessService
     let metrics: PrometheusCollectorRegistry
+    /// This daemon as a cluster node (nil: single-node).
+    var cluster: ClusterNode? = nil
 }
 
 /// Builds the router with every controller; shared by `serve` and the tests.
@@ -63,11 +65,15 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     router.add(middleware: RequestMetricsMiddleware(registry: services.metrics))
     router.add(middleware: ErrorMiddleware())
     let access = services.access
-    HealthController(problems: { access.degradedReason.map { ["policies: " + $0] } ?? [] }).addRoutes(to: router)
+    let cluster = services.cluster
+    HealthController(problems: {
+        (access.degradedReason.map { ["policies: " + $0] } ?? []) + (cluster?.health.problem.map { ["cluster: " + $0] } ?? [])
+    }, node: { cluster.map(\.healthJSON) }).addRoutes(to: router)
     MetricsController(registry: services.metrics).addRoutes(to: router)
     // Public: gateways fetch the keys that verify bindings without a token.
     BindingsController.addKeySetRoute(to: router, access: services.access)
     router.add(middleware: InFlightLimitMiddleware(limit: settings.maxInFlight))
+    if let cluster { router.add(middleware: ClusterReadMiddleware(node: cluster)) }
     router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes,
                                           clientCertificateScopes: settings.tls?.clientScopes ?? []))
     if let rate = settings.rateLimit {
@@ -78,7 +84,8 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
                      fetcher: ManifestFetcher(allowList: fetcher.allowList, maxSize: settings.bodies.upload)).addRoutes(to: router)
     GraphStoreController(store: services.store, settings: settings).addRoutes(to: router)
     ServicesController(registry: services.registry, fetcher: fetcher,
-                       settings: settings, access: services.access).addRoutes(to: router)
+                       settings: settings, access: services.access, cluster: cluster).addRoutes(to: router)
+    ClusterController(node: cluster, store: services.store, registry: services.registry).addRoutes(to: router)
     ThingsController(registry: services.registry, access: services.access, settings: settings).addRoutes(to: router)
     ThingEventsController(registry: services.registry).addRoutes(to: router)
     ResolveController(registry: services.registry, access: services.access, limits: settings.bodies).addRoutes(to: router)
@@ -103,10 +110,12 @@ func buildServiceGroup(_ settings: ServerSettings, services: Services,
     let app = try buildApplication(settings, services: services, onListening: onListening)
     let maintenance = RegistryMaintenance(registry: services.registry, store: services.store, interval: settings.sweepInterval,
                                           checker: HealthChecker(allowList: HostAllowList(entries: settings.pullAllowedHosts)), logger: logger,
-                                          metrics: services.metrics)
+                                          metrics: services.metrics, cluster: services.cluster)
+    var cluster: [ServiceGroupConfiguration.ServiceConfiguration] = []
+    if let node = services.cluster { cluster.append(.init(service: ClusterFollower(node: node, logger: logger))) }
     return ServiceGroup(configuration: .init(
         services: [.init(service: app), .init(service: maintenance), .init(service: AccessMaintenance(access: services.access, registry: services.registry, metrics: services.metrics)),
-                   .init(service: ShutdownNotifier(registry: services.registry))],
+                   .init(service: ShutdownNotifier(registry: services.registry))] + cluster,
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
 }

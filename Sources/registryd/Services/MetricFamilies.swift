@@ -16,6 +16,8 @@ enum MetricFamilies {
     static var services: MetricNameDescriptor { family("registryd_services", "", "Registered services (distinct names).") }
     static var instances: MetricNameDescriptor { family("registryd_instances", "", "Registered instances (registrations).") }
     static var hosts: MetricNameDescriptor { family("registryd_hosts", "", "Registered hosts.") }
+    static var clusterLag: MetricNameDescriptor { family("registryd_cluster_lag", "entries", "Cluster mode: log entries this node has not applied yet.") }
+    static var etcdRoundTrip: MetricNameDescriptor { family("registryd_etcd_round_trip", "seconds", "Cluster mode: the last round trip to etcd.") }
     static var leaseExpiries: MetricNameDescriptor { family("registryd_lease_expiries", "total", "Instances removed because their lease ran out.") }
     static var storeSize: MetricNameDescriptor { family("registryd_store", "bytes", "Size of the SQLite store on disk, write-ahead log included.") }
     static var changeIndex: MetricNameDescriptor { family("registryd_change_index", "", "Index of the registry's last change (X-Registryd-Index).") }

@@ -15,6 +15,8 @@ struct RegistryMaintenance: Service {
     let logger: Logger
     /// Where the registry's gauges are kept (`/metrics`).
     let metrics: PrometheusCollectorRegistry
+    /// Cluster mode: leases renewed through other nodes are read from etcd before expiring.
+    var cluster: ClusterNode? = nil
 
     func run() async throws {
         // Health checks on their own loop: a hung check must not hold up lease expiry, which
@@ -37,9 +39,12 @@ struct RegistryMaintenance: Service {
         let heapAllocated = metrics.makeGauge(descriptor: MetricFamilies.heapAllocated)
         let heapResident = metrics.makeGauge(descriptor: MetricFamilies.heapResident)
         let indexPending = metrics.makeGauge(descriptor: MetricFamilies.graphIndexPending)
+        let clusterLag = metrics.makeGauge(descriptor: MetricFamilies.clusterLag)
+        let etcdRoundTrip = metrics.makeGauge(descriptor: MetricFamilies.etcdRoundTrip)
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                if let cluster { await cluster.confirmExpiries(on: registry) }
                 let expired = try await registry.expireLeases()
                 if !expired.isEmpty {
                     expiries.increment(by: Int64(expired.count))
@@ -55,6 +60,11 @@ struct RegistryMaintenance: Service {
             // a tick's time at most so that leases still expire on time.
             _ = await store.indexMemoryGraphs(quietFor: .milliseconds(200), budget: interval / 10, quietBudget: interval)
             indexPending.set(Double(store.memoryGraphs.pendingChangeCount))
+            if let cluster {
+                let health = cluster.health
+                clusterLag.set(Double(health.head - health.position))
+                etcdRoundTrip.set(cluster.roundTrip)
+            }
             if ticks % 4 == 0 {
                 let counts = registry.counts
                 services.set(Double(counts.services))

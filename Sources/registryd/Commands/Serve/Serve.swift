@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import Logging
 import Metrics
@@ -30,6 +31,8 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup(title: "Limits") var limits: LimitOptions
 
     @OptionGroup(title: "Access") var access: AccessOptions
+
+    @OptionGroup(title: "Cluster") var cluster: ClusterOptions
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
@@ -71,8 +74,9 @@ struct Serve: AsyncParsableCommand {
             throw CommandFailure("cannot create data directory \(data): \(String(cString: strerror(errno)))")
         }
         var settings = try self.settings()
+        let node = try cluster.makeNode(defaultName: "\(ProcessInfo.processInfo.hostName):\(settings.port)")
         let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(access.bindingTTL), eventRetention: eventRetention,
-                                               durability: durability.store)
+                                               durability: durability.store, cluster: node)
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
             writeToStandardOutput("""
@@ -96,12 +100,14 @@ struct Serve: AsyncParsableCommand {
         }
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
-        let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, access: setup.access, metrics: metrics)
+        let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, access: setup.access, metrics: metrics,
+                                cluster: node)
         let host = settings.host
         let scheme = settings.tls == nil ? "http" : "https"
         let group = try buildServiceGroup(settings, services: services) { port in
             writeToStandardOutput("registryd listening on \(scheme)://\(host):\(port)\n")
         }
         try await group.run()
+        await node?.client.shutdown()
     }
 }

@@ -12,6 +12,8 @@ struct ServicesController {
     let fetcher: ManifestFetcher
     let settings: ServerSettings
     let access: AccessService
+    /// Cluster mode: renewals are kept in etcd too.
+    var cluster: ClusterNode? = nil
 
     private func authorization(_ principal: Principal, _ request: Request, _ action: Action) -> NameAuthorization {
         access.nameAuthorization(principal, request: request, action: action)
@@ -158,6 +160,11 @@ struct ServicesController {
         let principal = try context.require("renew leases (admin or register:<prefix> scope)", \.mayRegisterSomething)
         let id = try context.parameters.require("id")
         let expires = try await registry.renewLease(id: id, authorize: principal.mayRegister)
+        if let cluster {
+            do { try await cluster.publishLease(id: id, expires: expires) } catch {
+                throw RegistryError(.unavailable, "the renewal could not be kept in etcd, so other nodes would not see it: \(error)")
+            }
+        }
         return try JSONResponse.make(["id": id, "expires": JSONResponse.time(expires)])
     }
 }

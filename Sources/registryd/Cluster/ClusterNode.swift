@@ -1,0 +1,211 @@
+import Foundation
+import JSON
+import Logging
+import NIOSSL
+import Ontology
+import Registry
+import ServiceLifecycle
+import Synchronization
+
+/// This daemon as one node of a cluster: its store replicates the site's log in etcd
+/// (``EtcdLog``), a watch on the log wakes it to apply what other nodes wrote, and lease
+/// renewals are kept in etcd so that any node expires an instance at the same deadline.
+///
+/// The change index users see (`X-Registryd-Index`, event ids) is the journal's sequence, which
+/// travels inside the log's entries: the same on every node, so a watcher can move to another
+/// node with `Last-Event-ID`.
+final class ClusterNode: Sendable {
+    let name: String
+    let client: EtcdClient
+    let log: EtcdLog
+    let prefix: String
+    private let store: Mutex<QuadStore?> = Mutex(nil)
+    private let wake = ChangeSignal(index: 0)
+    private let wakeCount = Atomic<Int64>(0)
+    private let status = Mutex(Status())
+
+    struct Status: Sendable {
+        /// The log's last position, as last read from etcd.
+        var head: Int64 = 0
+        /// When etcd last answered (nil: never).
+        var lastContact: Date?
+        /// Why the last call to etcd failed, until one succeeds.
+        var problem: String?
+        /// The last round trip to etcd, in seconds.
+        var roundTrip: Double = 0
+    }
+
+    init(name: String, endpoints: [String], prefix: String, tls: TLSConfiguration? = nil) {
+        self.name = name
+        self.prefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
+        self.client = EtcdClient(endpoints: endpoints, tls: tls)
+        self.log = EtcdLog(client: client, prefix: self.prefix)
+    }
+
+    /// Makes `store` a replica of the site's log and brings it up to the log's head; before
+    /// the registry opens on it, so that the registry starts from the site's state.
+    func attach(to store: QuadStore) async throws {
+        try store.replicate(through: log, node: name)
+        self.store.withLock { $0 = store }
+        let head = try await contact { try self.log.head() }
+        status.withLock { $0.head = head }
+        try await store.catchUpReplica()
+    }
+
+    /// What `/health` says of the node.
+    var health: (position: Int64, head: Int64, problem: String?, lastContact: Date?) {
+        let position = store.withLock { $0?.replicaPosition ?? 0 }
+        return status.withLock { (position, max($0.head, position), $0.problem, $0.lastContact) }
+    }
+
+    /// The node's part of `/health` and `/v1/cluster/status`.
+    var healthJSON: JSONValue {
+        let health = self.health
+        var value: [String: JSONValue] = [
+            "name": .string(name), "applied": .number(Double(health.position)), "head": .number(Double(health.head)),
+            "lag": .number(Double(health.head - health.position)), "last_contact_ms": .number(Double(staleness)),
+        ]
+        if let problem = health.problem { value["etcd_problem"] = .string(problem) }
+        return .object(value)
+    }
+
+    private var nodesPrefix: [UInt8] { Array((prefix + "/nodes/").utf8) }
+
+    /// What every node last reported of itself in etcd (``report()``), by name.
+    func members() async throws -> [JSONValue] {
+        let prefix = nodesPrefix
+        let kvs = try await contact { try self.client.range(prefix, end: EtcdClient.prefixEnd(prefix)).kvs }
+        let head = status.withLock { $0.head }
+        return kvs.compactMap { kv -> JSONValue? in
+            guard case .object(var member)? = try? JSONValue.parse(kv.value) else { return nil }
+            if let applied = member["applied"]?.numberValue { member["lag"] = .number(Double(head) - applied) }
+            return .object(member)
+        }
+    }
+
+    /// Writes this node's name, position and time under `<prefix>/nodes/`, for
+    /// `registryd cluster status` and `/v1/cluster/status`.
+    private func report() async {
+        let key = nodesPrefix + Array(name.utf8)
+        let value: JSONValue = ["name": .string(name), "applied": .number(Double(health.position)),
+                                "reported": .string(Timestamp.now.description)]
+        _ = try? await contact { try self.client.put(key, value: Array(value.jsonText.utf8)) }
+    }
+
+    var roundTrip: Double { status.withLock { $0.roundTrip } }
+
+    /// Milliseconds since etcd last answered this node: how stale its reads may be.
+    var staleness: Int64 {
+        guard let contact = status.withLock({ $0.lastContact }) else { return -1 }
+        return Int64(Date().timeIntervalSince(contact) * 1000)
+    }
+
+    /// Calls etcd off the concurrency pool (the client blocks), noting the round trip and failures.
+    private func contact<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        let started = Date()
+        do {
+            let value = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+            }
+            status.withLock {
+                $0.lastContact = Date()
+                $0.roundTrip = Date().timeIntervalSince(started)
+                $0.problem = nil
+            }
+            return value
+        } catch {
+            status.withLock { $0.problem = "\(error)" }
+            throw error
+        }
+    }
+
+    /// Waits until this node holds every entry the log holds now (a linearizable read of its
+    /// head): what `?consistent` reads ask for.
+    func catchUpToHead() async throws {
+        let head = try await contact { try self.log.head() }
+        status.withLock { $0.head = max($0.head, head) }
+        guard let store = store.withLock({ $0 }) else { return }
+        while store.replicaPosition < head {
+            try await store.catchUpReplica()
+        }
+    }
+
+    // MARK: Leases
+
+    private func leaseKey(_ id: String) -> [UInt8] { Array((prefix + "/lease/" + id).utf8) }
+
+    /// Keeps a renewal where every node sees it.
+    func publishLease(id: String, expires: Int64) async throws {
+        let key = leaseKey(id)
+        try await contact { try self.client.put(key, value: Array(String(expires).utf8)) }
+    }
+
+    /// Before this node expires the leases it sees as run out: takes the later deadline of
+    /// each from etcd (a renewal through another node), so that only leases no node renewed go.
+    func confirmExpiries(on registry: Registry) async {
+        let candidates = registry.expiredLeases()
+        guard !candidates.isEmpty else { return }
+        for id in candidates {
+            let key = leaseKey(id)
+            guard let kvs = try? await contact({ try self.client.range(key).kvs }),
+                  let value = kvs.first.flatMap({ Int64(String(decoding: $0.value, as: UTF8.self)) }) else { continue }
+            registry.extendLease(of: id, to: value)
+        }
+    }
+
+    // MARK: Following the log
+
+    /// Applies other nodes' entries as the watch announces them (and every second, should a
+    /// watch event be lost), until shutdown.
+    func follow(logger: Logger) async {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.watchLog(logger: logger) }
+            var lastReport = ContinuousClock.now - .seconds(10)
+            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+                if ContinuousClock.now - lastReport > .seconds(1) {
+                    lastReport = .now
+                    await report()
+                }
+                // Read before applying: a wake during the catch-up is not lost.
+                let seen = wakeCount.load(ordering: .sequentiallyConsistent)
+                if let store = store.withLock({ $0 }) {
+                    do {
+                        try await store.catchUpReplica()
+                        status.withLock { $0.head = max($0.head, store.replicaPosition) }
+                    } catch {
+                        status.withLock { $0.problem = "\(error)" }
+                        logger.warning("cannot apply the cluster log", metadata: ["error": "\(error)"])
+                    }
+                }
+                await wake.wait(after: seen, timeout: .seconds(1))
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func watchLog(logger: Logger) async {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                try await client.watch(prefix: log.logPrefix, from: 0) { [self] in
+                    status.withLock { $0.lastContact = Date() }
+                    let next = wakeCount.add(1, ordering: .sequentiallyConsistent).newValue
+                    wake.publish(next)
+                }
+            } catch {
+                if Task.isCancelled { return }
+                logger.debug("cluster watch ended", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: .milliseconds(500))
+        }
+    }
+}
+
+/// Runs ``ClusterNode/follow(logger:)`` as one of the daemon's services.
+struct ClusterFollower: Service {
+    let node: ClusterNode
+    let logger: Logger
+
+    func run() async throws {
+        await node.follow(logger: logger)
+    }
+}

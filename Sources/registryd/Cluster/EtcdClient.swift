@@ -1,0 +1,171 @@
+import AsyncHTTPClient
+import Foundation
+import JSON
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+import Ontology
+import Synchronization
+
+/// etcd's v3 API through its JSON gateway (`/v3/kv/...`, `/v3/watch`), over AsyncHTTPClient.
+///
+/// The gateway needs nothing but HTTP/1.1 and JSON, which the daemon already speaks, where
+/// gRPC would add generated protobuf code and grpc-swift's build for the same five calls. Keys
+/// and values travel base64-encoded, 64-bit numbers as strings, as the gateway's JSON mapping
+/// has them. A request goes to the member that answered last and, when it cannot be reached, to
+/// the next one; any member forwards writes to the leader.
+final class EtcdClient: Sendable {
+    let endpoints: [String]
+    private let client: HTTPClient
+    private let current = Mutex(0)
+    /// How long a request may wait for etcd (a write without quorum waits this long, then fails).
+    let requestTimeout: TimeAmount
+
+    init(endpoints: [String], requestTimeout: TimeAmount = .seconds(5), tls: TLSConfiguration? = nil) {
+        self.endpoints = endpoints.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(2), read: requestTimeout)
+        if let tls { configuration.tlsConfiguration = tls }
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.requestTimeout = requestTimeout
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    // MARK: Calls
+
+    /// A key and its value as etcd returns them.
+    struct KeyValue: Sendable {
+        var key: [UInt8]
+        var value: [UInt8]
+        var modRevision: Int64
+    }
+
+    /// `Range`: the keys in [key, rangeEnd), ascending, at most `limit` (0: all), and the store's revision.
+    func range(_ key: [UInt8], end: [UInt8]? = nil, limit: Int = 0, serializable: Bool = false,
+               keysOnly: Bool = false, descending: Bool = false) throws -> (revision: Int64, kvs: [KeyValue]) {
+        var body: [String: JSONValue] = ["key": .string(Self.base64(key))]
+        if descending {
+            body["sort_order"] = "DESCEND"
+            body["sort_target"] = "KEY"
+        }
+        if keysOnly { body["keys_only"] = .bool(true) }
+        if let end { body["range_end"] = .string(Self.base64(end)) }
+        if limit > 0 { body["limit"] = .string(String(limit)) }
+        if serializable { body["serializable"] = .bool(true) }
+        let answer = try call("/v3/kv/range", .object(body))
+        let kvs = Self.items(answer["kvs"]).compactMap { item -> KeyValue? in
+            guard let key = item["key"]?.stringValue.flatMap(Self.bytes) else { return nil }
+            return KeyValue(key: key, value: item["value"]?.stringValue.flatMap(Self.bytes) ?? [],
+                            modRevision: Int64(item["mod_revision"]?.stringValue ?? "") ?? 0)
+        }
+        return (Self.revision(of: answer), kvs)
+    }
+
+    /// Puts `value` at `key` only if the key does not exist; returns whether it did so.
+    func create(_ key: [UInt8], value: [UInt8]) throws -> Bool {
+        let encoded = JSONValue.string(Self.base64(key))
+        let answer = try call("/v3/kv/txn", [
+            "compare": [["key": encoded, "target": "CREATE", "result": "EQUAL", "create_revision": "0"]],
+            "success": [["request_put": ["key": encoded, "value": .string(Self.base64(value))]]],
+        ])
+        return answer["succeeded"] == .bool(true)
+    }
+
+    /// `Put`; returns the revision it made.
+    @discardableResult
+    func put(_ key: [UInt8], value: [UInt8]) throws -> Int64 {
+        Self.revision(of: try call("/v3/kv/put", ["key": .string(Self.base64(key)), "value": .string(Self.base64(value))]))
+    }
+
+    /// The cluster's members and, from the member asked, the leader's id and the raft index.
+    func status() throws -> (members: [(id: String, name: String, clientURLs: [String])], leader: String, revision: Int64) {
+        let members = try call("/v3/cluster/member/list", [:])
+        let list: [(id: String, name: String, clientURLs: [String])] = Self.items(members["members"]).map { member in
+            let urls = Self.items(member["clientURLs"]).compactMap(\.stringValue)
+            return (member["ID"]?.stringValue ?? "", member["name"]?.stringValue ?? "", urls)
+        }
+        let status = try call("/v3/maintenance/status", [:])
+        return (list, status["leader"]?.stringValue ?? "", Self.revision(of: status))
+    }
+
+    /// Follows the keys under `prefix` from `revision`: calls `onChange` for every message the
+    /// watch stream sends, until the stream ends or fails (the caller opens it again).
+    func watch(prefix: [UInt8], from revision: Int64, onChange: @Sendable () -> Void) async throws {
+        let body: JSONValue = ["create_request": [
+            "key": .string(Self.base64(prefix)), "range_end": .string(Self.base64(Self.prefixEnd(prefix))),
+            "start_revision": .string(String(revision)),
+        ]]
+        var request = HTTPClientRequest(url: endpoints[current.withLock { $0 } % endpoints.count] + "/v3/watch")
+        request.method = .POST
+        request.headers.add(name: "content-type", value: "application/json")
+        request.body = .bytes(ByteBuffer(string: body.jsonText))
+        let response = try await client.execute(request, timeout: .hours(24 * 365))
+        guard response.status == .ok else { throw OntologyError(.replicationUnavailable, "etcd answered the watch with \(response.status.code)") }
+        for try await _ in response.body { onChange() }
+    }
+
+    // MARK: Transport
+
+    /// POSTs a JSON body to one member after another until one answers; blocks the calling
+    /// thread (the store's writer queue), never an event loop.
+    private func call(_ path: String, _ body: JSONValue) throws -> JSONValue {
+        let text = body.jsonText
+        var lastError: any Error = OntologyError(.replicationUnavailable, "no etcd endpoint")
+        let first = current.withLock { $0 }
+        for attempt in 0..<endpoints.count {
+            let index = (first + attempt) % endpoints.count
+            do {
+                let request = try HTTPClient.Request(url: endpoints[index] + path, method: .POST,
+                                                     headers: ["content-type": "application/json"], body: .string(text))
+                let response = try client.execute(request: request, deadline: .now() + requestTimeout).wait()
+                let bytes = response.body.map { Array($0.readableBytesView) } ?? []
+                let answer = (try? JSONValue.parse(bytes)) ?? .null
+                guard response.status == .ok else {
+                    let message = answer["message"]?.stringValue ?? answer["error"]?.stringValue ?? "status \(response.status.code)"
+                    if message.contains("too large") {
+                        throw OntologyError(.replicationTooLarge, "etcd refused the write: \(message)")
+                    }
+                    // A member that lost quorum answers, but cannot serve: try the next one.
+                    lastError = OntologyError(.replicationUnavailable, "etcd at \(endpoints[index]): \(message)")
+                    continue
+                }
+                if attempt > 0 { current.withLock { $0 = index } }
+                return answer
+            } catch let error as OntologyError where error.code == .replicationTooLarge {
+                throw error
+            } catch {
+                lastError = OntologyError(.replicationUnavailable, "etcd at \(endpoints[index]) cannot be reached: \(error)")
+            }
+        }
+        throw lastError
+    }
+
+    static func items(_ value: JSONValue?) -> [JSONValue] {
+        if case .array(let items) = value { return items }
+        return []
+    }
+
+    static func revision(of answer: JSONValue) -> Int64 {
+        Int64(answer["header"]?["revision"]?.stringValue ?? "") ?? 0
+    }
+
+    static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+
+    static func bytes(_ base64: String) -> [UInt8]? { Data(base64Encoded: base64).map { Array($0) } }
+
+    /// The first key after every key that starts with `prefix` (etcd's `range_end` for a prefix).
+    static func prefixEnd(_ prefix: [UInt8]) -> [UInt8] {
+        var end = prefix
+        while let last = end.last {
+            if last < 0xFF {
+                end[end.count - 1] = last + 1
+                return end
+            }
+            end.removeLast()
+        }
+        return [0]
+    }
+}
