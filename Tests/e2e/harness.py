@@ -70,7 +70,9 @@ class Daemon:
             raise RuntimeError("registryd serve did not start")
         self.port = int(found.group(1))
         self.base = f"http://127.0.0.1:{self.port}"
-        self.admin = open(f"{self.data}/admin.token").read().strip()
+        # A cluster node joining a site that has its admin token already creates none.
+        token_file = f"{self.data}/admin.token"
+        self.admin = open(token_file).read().strip() if os.path.exists(token_file) else None
 
     def stop(self, keep=False, timeout=10):
         """SIGTERM (SIGKILL after `timeout` s); removes the data directory it created unless `keep`."""

@@ -18,6 +18,8 @@ final class EtcdClient: Sendable {
     let endpoints: [String]
     private let client: HTTPClient
     private let current = Mutex(0)
+    /// The longest one try at one member takes before the next member is tried.
+    static let attemptTimeout = TimeAmount.milliseconds(1500)
     /// How long a request may wait for etcd (a write without quorum waits this long, then fails).
     let requestTimeout: TimeAmount
 
@@ -114,13 +116,26 @@ final class EtcdClient: Sendable {
     private func call(_ path: String, _ body: JSONValue) throws -> JSONValue {
         let text = body.jsonText
         var lastError: any Error = OntologyError(.replicationUnavailable, "no etcd endpoint")
-        let first = current.withLock { $0 }
-        for attempt in 0..<endpoints.count {
-            let index = (first + attempt) % endpoints.count
+        // One deadline for the whole call, tried member after member: a write without quorum
+        // fails after `requestTimeout`, not after that once per member. Each try is capped at
+        // `attemptTimeout`, so a proposal lost with a dead leader is sent again to a live member
+        // within that time (an append is safe to repeat: see ``EtcdLog/append(_:)``).
+        let deadline = NIODeadline.now() + requestTimeout
+        var index = current.withLock { $0 }
+        var attempt = 0
+        while NIODeadline.now() < deadline {
+            if attempt > 0 {
+                index = (index + 1) % endpoints.count
+                // Past one round of members, wait a little for an election to finish.
+                if attempt % endpoints.count == 0 { usleep(100_000) }
+            }
+            attempt += 1
+            let remaining = deadline - NIODeadline.now()
+            let share = min(remaining, Self.attemptTimeout)
             do {
                 let request = try HTTPClient.Request(url: endpoints[index] + path, method: .POST,
                                                      headers: ["content-type": "application/json"], body: .string(text))
-                let response = try client.execute(request: request, deadline: .now() + requestTimeout).wait()
+                let response = try client.execute(request: request, deadline: .now() + share).wait()
                 let bytes = response.body.map { Array($0.readableBytesView) } ?? []
                 let answer = (try? JSONValue.parse(bytes)) ?? .null
                 guard response.status == .ok else {
@@ -132,7 +147,8 @@ final class EtcdClient: Sendable {
                     lastError = OntologyError(.replicationUnavailable, "etcd at \(endpoints[index]): \(message)")
                     continue
                 }
-                if attempt > 0 { current.withLock { $0 = index } }
+                let answered = index
+                current.withLock { $0 = answered }
                 return answer
             } catch let error as OntologyError where error.code == .replicationTooLarge {
                 throw error

@@ -18,8 +18,14 @@ struct EtcdLog: ReplicationLog {
         return logPrefix + Array((String(repeating: "0", count: max(0, 20 - digits.count)) + digits).utf8)
     }
 
+    /// Creates the entry's key. A try that timed out may still have landed, and the client
+    /// then tries again: finding exactly these bytes at the position means this write is in
+    /// the log (an entry names its node, and a node writes one entry per position).
     func append(_ entry: ReplicatedEntry) throws {
-        guard try client.create(key(entry.position), value: entry.serialized()) else {
+        let bytes = entry.serialized()
+        let key = key(entry.position)
+        guard try client.create(key, value: bytes) else {
+            if try client.range(key).kvs.first?.value == bytes { return }
             throw ReplicationConflict(position: entry.position)
         }
     }

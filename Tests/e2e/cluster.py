@@ -1,0 +1,520 @@
+"""Cluster mode end to end: three etcd members (Debian's etcd-server) and three `registryd serve
+--etcd` nodes on loopback, ports chosen at run time.
+
+Each scenario checks what a user of the site would notice: a write through one node is read
+through the others within a second; long-polls and decisions on one node follow writes on
+another; a node killed with SIGKILL during a mixed write load comes back with every
+acknowledged write; the etcd leader's death stops writes for a few seconds at most; without
+etcd quorum writes answer 503 while reads go on; concurrent pin flips through different nodes
+succeed once per generation; a watcher moved to another node with Last-Event-ID misses and
+repeats nothing; a lease expires on time on every node although the node that took the
+registration is dead. After each scenario every node's state digest (`/v1/cluster/digest`) is
+the same.
+
+usage: cluster.py REGISTRYD_BINARY
+"""
+import http.client
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+
+from harness import Checks, Daemon, call, free_port
+
+binary = sys.argv[1]
+checks = Checks("cluster")
+ETCD = shutil.which("etcd") or "/usr/bin/etcd"
+
+
+class Etcd:
+    """Three etcd members on loopback, with a short election timeout so that a lost leader is
+    replaced in about a second."""
+
+    def __init__(self, size=3):
+        self.dir = tempfile.mkdtemp(prefix="registryd-etcd-")
+        self.members = [{"name": f"e{i}", "client": free_port(), "peer": free_port()} for i in range(size)]
+        self.initial = ",".join(f"{m['name']}=http://127.0.0.1:{m['peer']}" for m in self.members)
+        for member in self.members:
+            self.start(member)
+        deadline = time.time() + 30
+        while time.time() < deadline and not all(self.healthy(m) for m in self.members):
+            time.sleep(0.2)
+        if not all(self.healthy(m) for m in self.members):
+            self.close()
+            raise RuntimeError("etcd did not start")
+
+    def start(self, member):
+        url = f"http://127.0.0.1:{member['client']}"
+        member["log"] = open(f"{self.dir}/{member['name']}.log", "a")
+        member["process"] = subprocess.Popen([
+            ETCD, "--name", member["name"], "--data-dir", f"{self.dir}/{member['name']}",
+            "--listen-client-urls", url, "--advertise-client-urls", url,
+            "--listen-peer-urls", f"http://127.0.0.1:{member['peer']}",
+            "--initial-advertise-peer-urls", f"http://127.0.0.1:{member['peer']}",
+            "--initial-cluster", self.initial, "--initial-cluster-state", "new",
+            "--heartbeat-interval", "50", "--election-timeout", "500",
+            "--max-request-bytes", str(32 << 20)], stdout=member["log"], stderr=member["log"])
+
+    def healthy(self, member):
+        try:
+            status, _, body = call(f"http://127.0.0.1:{member['client']}", "GET", "/health")
+            return status == 200 and isinstance(body, dict) and body.get("health") == "true"
+        except OSError:
+            return False
+
+    @property
+    def urls(self):
+        return ",".join(f"http://127.0.0.1:{m['client']}" for m in self.members)
+
+    def leader(self):
+        """The member that is leader now (asked of each member that answers)."""
+        for member in self.members:
+            try:
+                status, _, body = call(f"http://127.0.0.1:{member['client']}", "POST", "/v3/maintenance/status", body={})
+                if status == 200 and body.get("leader") == body.get("header", {}).get("member_id"):
+                    return member
+            except OSError:
+                continue
+        return None
+
+    def signal(self, member, number):
+        member["process"].send_signal(number)
+
+    def kill(self, member):
+        member["process"].kill()
+        member["process"].wait()
+        member["log"].close()
+
+    def close(self):
+        for member in self.members:
+            if member["process"].poll() is None:
+                member["process"].send_signal(signal.SIGCONT)
+                member["process"].kill()
+                member["process"].wait()
+            member["log"].close()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Site:
+    """An etcd cluster and three registryd nodes over it; `token` is the admin token the first
+    node created, which every node accepts (tokens are part of the replicated state)."""
+
+    def __init__(self):
+        self.etcd = Etcd()
+        self.nodes = []
+        self.names = []
+        self.directories = set()
+        for index in range(3):
+            self.add_node(f"n{index + 1}")
+        self.token = self.nodes[0].admin
+
+    def add_node(self, name, data=None):
+        node = Daemon(binary, prefix=f"registryd-cluster-{name}-", data=data,
+                      args=["--etcd", self.etcd.urls, "--node", name])
+        self.directories.add(node.data)
+        if name in self.names:
+            self.nodes[self.names.index(name)] = node
+        else:
+            self.nodes.append(node)
+            self.names.append(name)
+        return node
+
+    def request(self, node, method, path, body=None, content_type=None, headers=None):
+        return call(node.base, method, path, body=body, token=self.token, content_type=content_type, headers=headers)
+
+    def converged(self, timeout=10):
+        """Waits until every node holds the same log position; returns the digests."""
+        deadline = time.time() + timeout
+        digests = []
+        while time.time() < deadline:
+            digests = [self.request(node, "GET", "/v1/cluster/digest")[2] for node in self.nodes]
+            if all(isinstance(d, dict) for d in digests) and len({d["position"] for d in digests}) == 1:
+                return digests
+            time.sleep(0.1)
+        return digests
+
+    def check_digests(self, scenario):
+        digests = self.converged()
+        same = all(isinstance(d, dict) for d in digests) and len({(d["position"], d["digest"]) for d in digests}) == 1
+        checks.check(f"{scenario}: every node's state digest is the same", same, json.dumps(digests))
+
+    def close(self):
+        for node in self.nodes:
+            if node.process.poll() is None:
+                node.stop()
+        # Restarted nodes serve the directory of the node they replace, which they do not own.
+        for directory in self.directories:
+            shutil.rmtree(directory, ignore_errors=True)
+        self.etcd.close()
+
+
+def manifest(name, instance, ttl=None, tier="edge"):
+    body = {"name": name, "version": "1.0.0",
+            "instance": {"id": instance, "tier": tier, "weight": 100},
+            "objects": [{"name": f"{name}/main",
+                         "methods": [{"name": "op", "endpoints": [{"protocol": "rest", "url": "http://10.0.0.1/op", "method": "POST"}]}]}]}
+    if ttl:
+        body["instance"]["ttl"] = ttl
+    return body
+
+
+def wait_for(predicate, timeout):
+    """Polls `predicate` until it is true; returns the seconds it took, or None."""
+    started = time.time()
+    while time.time() - started < timeout:
+        if predicate():
+            return time.time() - started
+        time.sleep(0.01)
+    return None
+
+
+def visibility_and_followers(site):
+    """Writes through each node are read through the others; a long-poll on B wakes for a write
+    on A; a policy PUT on A governs a decision on C."""
+    worst = 0.0
+    for index, writer in enumerate(site.nodes):
+        instance = f"vis-{index}"
+        status, _, _ = site.request(writer, "POST", "/v1/services", manifest("acme.example/Vis", instance))
+        checks.check(f"a registration through node {index + 1} is acknowledged", status == 201, status)
+        for other in site.nodes:
+            if other is writer:
+                continue
+            took = wait_for(lambda: site.request(other, "GET", f"/v1/services/{instance}")[0] == 200, 5)
+            worst = max(worst, took if took is not None else 99)
+    checks.check("every registration is visible on every other node within 1 s", worst < 1.0, f"worst {worst:.3f} s")
+    print(f"cluster: slowest visibility on another node {worst * 1000:.0f} ms")
+
+    a, b, c = site.nodes
+    _, headers, _ = site.request(b, "GET", "/v1/services")
+    index = int(headers["X-Registryd-Index"])
+    woke = {}
+
+    def poll():
+        started = time.time()
+        _, answer, _ = site.request(b, "GET", f"/v1/services?index={index}&wait=20s")
+        woke["seconds"], woke["index"] = time.time() - started, int(answer["X-Registryd-Index"])
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    time.sleep(0.3)
+    site.request(a, "POST", "/v1/services", manifest("acme.example/Poll", "poll-1"))
+    poller.join(25)
+    checks.check("a long-poll on node B wakes for a write on node A", woke.get("index", 0) > index and woke.get("seconds", 99) < 2, woke)
+
+    site.request(a, "POST", "/v1/services", manifest("shop.example/Cart", "cart-1"))
+    decision = {"subject": {"id": "carol"}, "api": "shop.example/Cart", "action": "call"}
+    wait_for(lambda: site.request(c, "GET", "/v1/services/cart-1")[0] == 200, 5)
+    _, _, before = site.request(c, "POST", "/v1/decisions", decision)
+    checks.check("without a policy node C denies", before.get("decision") == "deny", before)
+    status, _, _ = site.request(a, "PUT", "/v1/policies/shop", 'permit call on "shop.example/**";\n', content_type="text/plain")
+    checks.check("a policy PUT on node A is acknowledged", status == 200, status)
+    _, _, after = site.request(c, "POST", "/v1/decisions?consistent", decision)
+    checks.check("the policy PUT on node A governs a decision on node C", after.get("decision") == "permit", after)
+    status, _, _ = site.request(b, "DELETE", "/v1/policies/shop")
+    _, _, removed = site.request(c, "POST", "/v1/decisions?consistent", decision)
+    checks.check("its removal through node B is seen by node C", status in (200, 204) and removed.get("decision") == "deny", (status, removed))
+    site.check_digests("writes through every node")
+
+
+class Load:
+    """Writers through every node: registrations, replacements, health, SPARQL updates, lease
+    renewals and pin flips; each keeps what was acknowledged."""
+
+    def __init__(self, site, tag):
+        self.site, self.tag = site, tag
+        self.acked = {"registrations": set(), "updates": set(), "policies": []}
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+        self.threads = [threading.Thread(target=self.run, args=(i,)) for i in range(len(site.nodes))]
+        self.times = []
+
+    def run(self, writer):
+        number = 0
+        while not self.stop.is_set():
+            node = self.site.nodes[writer]
+            number += 1
+            key = f"{self.tag}-{writer}-{number}"
+            try:
+                kind = number % 5
+                if kind in (0, 1):
+                    status, _, _ = self.site.request(node, "POST", "/v1/services", manifest(f"load.example/S{writer}", key, ttl="60s"))
+                    if status == 201:
+                        with self.lock:
+                            self.acked["registrations"].add(key)
+                            self.times.append(time.time())
+                elif kind == 2:
+                    update = f"INSERT DATA {{ GRAPH <urn:load> {{ <urn:{key}> <urn:p> [ <urn:q> {number} ] }} }}"
+                    status, _, _ = self.site.request(node, "POST", "/update", update, content_type="application/sparql-update")
+                    if status == 204:
+                        with self.lock:
+                            self.acked["updates"].add(key)
+                            self.times.append(time.time())
+                elif kind == 3:
+                    with self.lock:
+                        mine = [k for k in self.acked["registrations"] if k.startswith(f"{self.tag}-{writer}-")]
+                    if mine:
+                        target = mine[-1]
+                        self.site.request(node, "PUT", f"/v1/services/{target}/health", {"status": "degraded"})
+                        self.site.request(node, "PUT", f"/v1/services/{target}/lease")
+                else:
+                    text = f'permit call on "load.example/S{writer}/**" when subject.id == "u{number}";\n'
+                    status, _, _ = self.site.request(node, "PUT", f"/v1/policies/load{writer}", text, content_type="text/plain")
+                    if status == 200:
+                        with self.lock:
+                            self.acked["policies"].append((writer, number))
+            except OSError:
+                time.sleep(0.05)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(60)
+
+    def verify(self, scenario):
+        """Every acknowledged write is on every node."""
+        site = self.site
+        site.converged()
+        for index, node in enumerate(site.nodes):
+            _, _, listing = site.request(node, "GET", "/v1/services?name=load.example/")
+            have = {s["id"] for s in listing.get("services", [])} if isinstance(listing, dict) else set()
+            missing = self.acked["registrations"] - have
+            checks.check(f"{scenario}: node {index + 1} holds every acknowledged registration ({len(self.acked['registrations'])})",
+                         not missing, sorted(missing)[:5])
+            query = "SELECT ?s WHERE { GRAPH <urn:load> { ?s <urn:p> ?b . ?b <urn:q> ?n } }"
+            _, _, rows = site.request(node, "GET", "/sparql?query=" + urllib.parse.quote(query),
+                                      headers={"Accept": "application/sparql-results+json"})
+            subjects = {b["s"]["value"][4:] for b in rows["results"]["bindings"]} if isinstance(rows, dict) else set()
+            missing = self.acked["updates"] - subjects
+            checks.check(f"{scenario}: node {index + 1} holds every acknowledged SPARQL update ({len(self.acked['updates'])})",
+                         not missing, sorted(missing)[:5])
+            _, _, policies = site.request(node, "GET", "/v1/policies")
+            names = {entry["name"] for entry in policies.get("policies", [])} if isinstance(policies, dict) else set()
+            wanted = {f"load{w}" for w, _ in self.acked["policies"]}
+            checks.check(f"{scenario}: node {index + 1} holds every acknowledged policy", wanted <= names or not wanted,
+                         (wanted, names))
+        site.check_digests(scenario)
+
+
+def node_crash(site):
+    """kill -9 of a registryd node during a mixed write load, then a restart on its data."""
+    with Load(site, "crash") as load:
+        time.sleep(1.5)
+        victim = site.nodes[1]
+        victim.kill()
+        time.sleep(1.0)
+        site.add_node("n2", data=victim.data)
+        time.sleep(1.0)
+    checks.check("node crash: writes were acknowledged during the load", len(load.acked["registrations"]) > 10,
+                 len(load.acked["registrations"]))
+    load.verify("node crash")
+
+
+def etcd_leader_crash(site):
+    """kill -9 of the etcd leader during writes: writes resume within 5 s, none is lost."""
+    leader = site.etcd.leader()
+    checks.check("etcd has a leader", leader is not None)
+    if leader is None:
+        return
+    with Load(site, "leader") as load:
+        time.sleep(1.0)
+        killed_at = time.time()
+        site.etcd.kill(leader)
+        time.sleep(6.0)
+    after = sorted(t for t in load.times if t > killed_at)
+    gap = (after[0] - killed_at) if after else 99
+    checks.check("etcd leader killed: writes resume within 5 s", gap < 5, f"first acknowledged write {gap:.2f} s after the kill")
+    print(f"cluster: first acknowledged write {gap * 1000:.0f} ms after kill -9 of the etcd leader")
+    load.verify("etcd leader crash")
+    site.etcd.start(leader)
+    wait_for(lambda: site.etcd.healthy(leader), 20)
+
+
+def quorum_loss(site):
+    """Two of three etcd members stopped: writes 503, reads go on and say how stale; back: writes resume."""
+    node = site.nodes[0]
+    stopped = [m for m in site.etcd.members][1:]
+    for member in stopped:
+        site.etcd.signal(member, signal.SIGSTOP)
+    try:
+        time.sleep(1.0)
+        started = time.time()
+        status, _, body = site.request(node, "POST", "/v1/services", manifest("acme.example/NoQuorum", "nq-1"))
+        checks.check("without quorum a write answers 503 cluster.unavailable",
+                     status == 503 and isinstance(body, dict) and body.get("error", {}).get("code") == "cluster.unavailable",
+                     (status, body))
+        print(f"cluster: a write without quorum failed after {time.time() - started:.1f} s")
+        status, headers, _ = site.request(site.nodes[1], "GET", "/v1/services/vis-0")
+        checks.check("without quorum reads go on, saying how stale they may be",
+                     status == 200 and int(headers.get("X-Registryd-Last-Contact", "-1")) >= 0, (status, dict(headers)))
+        status, _, _ = site.request(site.nodes[2], "GET", "/v1/services?consistent")
+        checks.check("without quorum a ?consistent read answers 503", status == 503, status)
+    finally:
+        for member in stopped:
+            site.etcd.signal(member, signal.SIGCONT)
+    took = wait_for(lambda: site.request(node, "POST", "/v1/services", manifest("acme.example/NoQuorum", "nq-2"))[0] == 201, 20)
+    checks.check("quorum back: writes resume", took is not None, took)
+    checks.check("the write refused without quorum was not made", site.request(site.nodes[2], "GET", "/v1/services/nq-1?consistent")[0] == 404)
+    site.check_digests("quorum loss")
+
+
+def pin_flips(site):
+    """Concurrent compare-and-swap pin flips through every node: one success per generation,
+    and the history is linearizable (successes form one chain of generations)."""
+    for instance in ("blue", "green"):
+        site.request(site.nodes[0], "POST", "/v1/services", manifest("acme.example/Pinned", f"pin-{instance}"))
+    site.converged()
+    history = []
+    lock = threading.Lock()
+
+    def flipper(index):
+        node = site.nodes[index % 3]
+        for attempt in range(30):
+            _, _, current = site.request(node, "GET", "/v1/resolve?name=" + urllib.parse.quote("acme.example/Pinned"))
+            generation = current.get("generation", 0) if isinstance(current, dict) else 0
+            target = ["pin-blue", "pin-green"][(index + attempt) % 2]
+            status, _, answer = site.request(node, "PUT", "/v1/resolve/pin?name=" + urllib.parse.quote("acme.example/Pinned"),
+                                             {"generation": generation, "instances": [target]})
+            with lock:
+                history.append((generation, status, answer.get("generation") if isinstance(answer, dict) else None))
+
+    threads = [threading.Thread(target=flipper, args=(i,)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    wins = [(expected, new) for expected, status, new in history if status == 200]
+    by_expected = {}
+    for expected, new in wins:
+        by_expected.setdefault(expected, []).append(new)
+    checks.check("pin flips: exactly one flip succeeds per generation", all(len(v) == 1 for v in by_expected.values()),
+                 {k: v for k, v in by_expected.items() if len(v) > 1})
+    chain = sorted(by_expected.items())
+    linear = all(new == expected + 1 for expected, [new] in chain) and \
+        [expected for expected, _ in chain] == list(range(chain[0][0], chain[0][0] + len(chain))) if chain else False
+    checks.check("pin flips: the successful flips form one chain of generations (linearizable)", linear, chain[:10])
+    losers = [status for _, status, _ in history if status != 200]
+    checks.check("pin flips: the others lose with 409", all(s == 409 for s in losers), set(losers))
+    print(f"cluster: {len(wins)} pin flips succeeded, {len(losers)} lost the race, through 3 nodes")
+    site.check_digests("pin flips")
+
+
+def read_events(node, token, headers, seconds):
+    """The ids and types of the Server-Sent Events a node sends within `seconds`."""
+    connection = http.client.HTTPConnection("127.0.0.1", node.port, timeout=seconds)
+    connection.request("GET", "/v1/events", headers={"Authorization": f"Bearer {token}", **headers})
+    response = connection.getresponse()
+    events, deadline, buffer = [], time.time() + seconds, b""
+    response.fp.raw._sock.settimeout(0.2)
+    while time.time() < deadline:
+        try:
+            chunk = response.fp.read1(65536)
+        except (TimeoutError, OSError):
+            continue
+        if not chunk:
+            break
+        buffer += chunk
+    connection.close()
+    for block in buffer.decode().split("\n\n"):
+        fields = dict(line.split(": ", 1) for line in block.split("\n") if ": " in line and not line.startswith(":"))
+        if "id" in fields:
+            events.append((int(fields["id"]), fields.get("event")))
+    return events
+
+
+def watcher_moves(site):
+    """A watcher reads node A's stream, then moves to node B with Last-Event-ID: every change
+    once, in order."""
+    a, b = site.nodes[0], site.nodes[1]
+    _, headers, _ = site.request(a, "GET", "/v1/services")
+    start = int(headers["X-Registryd-Index"])
+    for number in range(5):
+        site.request(site.nodes[number % 3], "POST", "/v1/services", manifest("acme.example/Watched", f"w-{number}"))
+    first = read_events(a, site.token, {"Last-Event-ID": str(start)}, 1.5)
+    last_seen = first[-1][0] if first else start
+    for number in range(5, 10):
+        site.request(site.nodes[number % 3], "POST", "/v1/services", manifest("acme.example/Watched", f"w-{number}"))
+    site.converged()
+    second = read_events(b, site.token, {"Last-Event-ID": str(last_seen)}, 1.5)
+    ids = [i for i, _ in first + second]
+    _, headers, _ = site.request(a, "GET", "/v1/services")
+    end = int(headers["X-Registryd-Index"])
+    checks.check("a watcher moved to another node with Last-Event-ID sees every change once, in order",
+                 ids == list(range(start + 1, end + 1)) and len(first) >= 5, (start, end, ids))
+
+
+def lease_after_node_death(site):
+    """An instance registered through node C with a lease; C is killed; the lease expires on A
+    and B within 1 s of its deadline. A renewal through another node keeps it alive there."""
+    a, b, c = site.nodes
+    status, _, kept = site.request(c, "POST", "/v1/services", manifest("acme.example/Leased", "leased-kept", ttl="3s"))
+    status, _, registered = site.request(c, "POST", "/v1/services", manifest("acme.example/Leased", "leased-1", ttl="3s"))
+    checks.check("a registration with a 3 s lease through node C", status == 201, registered)
+    site.converged()
+    c.kill()
+    # Renewed through node A only: nodes A and B must both keep it past its first deadline.
+    renewer_stop = threading.Event()
+
+    def renew():
+        while not renewer_stop.is_set():
+            try:
+                site.request(a, "PUT", "/v1/services/leased-kept/lease")
+            except OSError:
+                pass
+            time.sleep(0.5)
+
+    renewer = threading.Thread(target=renew)
+    renewer.start()
+    deadline = time.time() + 3.0
+    if isinstance(registered, dict) and isinstance(registered.get("lease"), dict):
+        from datetime import datetime
+        deadline = datetime.fromisoformat(registered["lease"]["expires"].replace("Z", "+00:00")).timestamp()
+    gone = {}
+    for name, node in (("A", a), ("B", b)):
+        def expired(node=node):
+            return site.request(node, "GET", "/v1/services/leased-1")[0] == 404
+        took = wait_for(expired, 8)
+        gone[name] = time.time() - deadline if took is not None else None
+    late = [v for v in gone.values() if v is None or v > 1.0 or v < -0.2]
+    checks.check("the lease expires on every live node within 1 s of its deadline although its node is dead",
+                 not late, {k: (round(v, 3) if v is not None else None) for k, v in gone.items()})
+    time.sleep(max(0, deadline + 1.5 - time.time()))
+    alive = [site.request(node, "GET", "/v1/services/leased-kept")[0] for node in (a, b)]
+    renewer_stop.set()
+    renewer.join()
+    checks.check("a lease renewed through node A is kept by node B too", alive == [200, 200], alive)
+    print(f"cluster: lease expiry after its node died, seconds past the deadline: {gone}")
+    site.add_node("n3", data=c.data)
+    site.check_digests("lease expiry")
+
+
+def main():
+    if not os.path.exists(ETCD):
+        checks.check("etcd is installed (Debian etcd-server)", False, ETCD)
+        checks.finish()
+    site = Site()
+    try:
+        for scenario in (visibility_and_followers, pin_flips, watcher_moves, node_crash, quorum_loss,
+                         etcd_leader_crash, lease_after_node_death):
+            started = time.time()
+            try:
+                scenario(site)
+            except Exception as error:  # a scenario that breaks must not hide the others
+                checks.check(f"{scenario.__name__} ran", False, repr(error))
+            print(f"cluster: {scenario.__name__} took {time.time() - started:.1f} s")
+    finally:
+        site.close()
+    checks.finish()
+
+
+main()
