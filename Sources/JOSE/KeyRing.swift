@@ -71,6 +71,35 @@ public final class KeyRing: Sendable {
         state = Mutex(State(entries))
     }
 
+    /// A ring kept elsewhere than in files (cluster mode: the site's replicated records), from
+    /// its keys' PEM texts by serial. ``rotate()`` then throws: the owner adds keys with
+    /// ``adopt(serial:pem:)``.
+    public init(keys: [(serial: Int, pem: String)], algorithm: JWSAlgorithm = .edDSA, retain: Int = 3) throws {
+        guard retain >= 1, !keys.isEmpty else {
+            throw JOSEError(code: JOSEError.invalidArgument, message: "a key ring needs at least one key and must retain at least 1")
+        }
+        self.directory = ""
+        self.algorithm = algorithm
+        self.retain = retain
+        let entries = try keys.sorted { $0.serial > $1.serial }.prefix(retain).map { Entry(serial: $0.serial, key: try SigningKey(pem: $0.pem)) }
+        state = Mutex(State(Array(entries)))
+    }
+
+    /// The serial of the key that signs now.
+    public var currentSerial: Int { state.withLock { $0.entries[0].serial } }
+
+    /// Adds a key made elsewhere (another cluster node's rotation); the newest `retain` by serial
+    /// are kept. A key under a serial already held replaces it: when two nodes rotate at once,
+    /// the one written last is every node's key.
+    public func adopt(serial: Int, pem: String) throws {
+        let key = try SigningKey(pem: pem)
+        state.withLock { state in
+            let others = state.entries.filter { $0.serial != serial }
+            let entries = (others + [Entry(serial: serial, key: key)]).sorted { $0.serial > $1.serial }
+            state = State(Array(entries.prefix(retain)))
+        }
+    }
+
     /// The key that signs now: the newest one.
     public var current: SigningKey {
         // State always holds at least one entry: init and rotate both guarantee it.
@@ -85,7 +114,10 @@ public final class KeyRing: Sendable {
     /// left behind is never loaded (only the newest `retain` are) and is retried next rotation.
     @discardableResult
     public func rotate() throws -> SigningKey {
-        try state.withLock { state in
+        guard !directory.isEmpty else {
+            throw JOSEError(code: JOSEError.invalidArgument, message: "this key ring is kept by its owner, who rotates it")
+        }
+        return try state.withLock { state in
             let onDisk = try KeyFile.serials(in: directory)
             let serial = max(onDisk.last ?? 0, state.entries.first?.serial ?? 0) + 1
             let entry = try Self.createKey(algorithm, serial: serial, in: directory)

@@ -306,6 +306,37 @@ class Load:
         site.check_digests(scenario)
 
 
+def shared_keys(site):
+    """A binding decided on one node verifies against another node's JWKS (joserfc); a rotation
+    through a third node changes every node's signing key."""
+    import warnings
+    from joserfc import jwt as jose_jwt
+    from joserfc.jwk import KeySet
+    warnings.filterwarnings("ignore", message=".*EdDSA is deprecated.*")
+    a, b, c = site.nodes
+    site.request(a, "PUT", "/v1/policies/keys", 'permit call on "shop.example/**";\n', content_type="text/plain")
+    decision = {"subject": {"id": "kim"}, "api": "shop.example/Cart", "action": "call"}
+    _, _, permit = site.request(a, "POST", "/v1/decisions", decision)
+    token = permit.get("binding") if isinstance(permit, dict) else None
+    jwks = [site.request(node, "GET", "/.well-known/jwks.json")[2] for node in site.nodes]
+    checks.check("every node publishes the same JWKS", all(j == jwks[0] for j in jwks), jwks)
+    try:
+        jose_jwt.decode(token, KeySet.import_key_set(jwks[2]), algorithms=["EdDSA"])
+        verified = True
+    except Exception as error:  # any failure to verify is the finding
+        verified = repr(error)
+    checks.check("a binding issued by node A verifies against node C's JWKS", verified is True, verified)
+    status, _, rotated = site.request(b, "POST", "/v1/keys/rotate")
+    checks.check("a key rotation through node B", status == 200, (status, rotated))
+    kid = rotated.get("kid") if isinstance(rotated, dict) else None
+    site.converged()
+    _, _, again = site.request(c, "POST", "/v1/decisions", {"subject": {"id": "lee"}, "api": "shop.example/Cart", "action": "call"})
+    header = json.loads(__import__("base64").urlsafe_b64decode(again["binding"].split(".")[0] + "==")) if isinstance(again, dict) and again.get("binding") else {}
+    checks.check("after the rotation through node B, node C signs with the new key", header.get("kid") == kid, (header, kid))
+    site.request(a, "DELETE", "/v1/policies/keys")
+    site.check_digests("shared keys")
+
+
 def node_crash(site):
     """kill -9 of a registryd node during a mixed write load, then a restart on its data."""
     with Load(site, "crash") as load:
@@ -504,7 +535,7 @@ def main():
         checks.finish()
     site = Site()
     try:
-        for scenario in (visibility_and_followers, pin_flips, watcher_moves, node_crash, quorum_loss,
+        for scenario in (visibility_and_followers, shared_keys, pin_flips, watcher_moves, node_crash, quorum_loss,
                          etcd_leader_crash, lease_after_node_death):
             started = time.time()
             try:

@@ -30,6 +30,8 @@ extension AccessService {
                     state.verifier = (try? CredentialVerifier(authorities: Array(state.authorities.values))) ?? state.verifier
                 case Self.subjectCollection:
                     state.subjects[change.key] = change.value.flatMap { try? decoder.decode([String: JSONValue].self, from: Array($0.utf8)) }
+                case Self.keyCollection:
+                    adoptRemoteKey(change)
                 case Self.revokedCollection:
                     if let expires = change.value.flatMap({ Double($0) }) { state.revoked[change.key] = expires }
                 default:

@@ -41,8 +41,10 @@ struct DaemonSetup {
             if let share {
                 loaded = try await registry.loadOntologies(from: share + "/ontologies")
             }
-            // Binding signing keys live beside the store, private to the daemon's user.
-            let keys = try KeyRing(directory: data + "/keys")
+            // Binding signing keys live beside the store, private to the daemon's user; in a
+            // cluster they are the site's, replicated, so every node's bindings verify alike.
+            let keys = cluster != nil ? try await AccessService.sharedKeyRing(journal: registry)
+                                      : try KeyRing(directory: data + "/keys")
             let access = try await AccessService(registry: registry, journal: registry, store: store, keys: keys, bindingTTL: bindingTTL)
             if let reason = access.degradedReason {
                 FileHandle.standardError.write(Data("registryd: warning: \(reason)\n".utf8))

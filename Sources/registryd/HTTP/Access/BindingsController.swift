@@ -23,8 +23,14 @@ struct BindingsController {
     func addRoutes(to router: Router<RegistrydContext>) {
         router.post("v1/keys/rotate") { _, context in
             try context.requireAdmin()
-            let key = try access.keys.rotate()
-            try await access.announceRotation(kid: key.kid)
+            let key: SigningKey
+            if access.keys.directory.isEmpty {
+                // Cluster mode: the site's ring, rotated for every node through the journal.
+                key = try await access.rotateSharedKey()
+            } else {
+                key = try access.keys.rotate()
+                try await access.announceRotation(kid: key.kid)
+            }
             struct Body: Encodable { var kid: String; var jwks: JWKSet }
             return try JSONResponse.make(Body(kid: key.kid, jwks: access.keys.jwks), index: access.journal.index)
         }
