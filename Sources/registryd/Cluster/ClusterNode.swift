@@ -23,6 +23,9 @@ final class ClusterNode: Sendable {
     private let wake = ChangeSignal(index: 0)
     private let wakeCount = Atomic<Int64>(0)
     private let status = Mutex(Status())
+    /// Whether this node holds the site's election (``campaign()``).
+    private let leading = Atomic<Bool>(false)
+    private let electionLease = Mutex<String?>(nil)
 
     struct Status: Sendable {
         /// The log's last position, as last read from etcd.
@@ -64,6 +67,7 @@ final class ClusterNode: Sendable {
         var value: [String: JSONValue] = [
             "name": .string(name), "applied": .number(Double(health.position)), "head": .number(Double(health.head)),
             "lag": .number(Double(health.head - health.position)), "last_contact_ms": .number(Double(staleness)),
+            "leader": .bool(isLeader),
         ]
         if let problem = health.problem { value["etcd_problem"] = .string(problem) }
         return .object(value)
@@ -153,6 +157,55 @@ final class ClusterNode: Sendable {
         }
     }
 
+    // MARK: Election
+    //
+    // Work that must happen once per site (health checks: one probe per interval, one health
+    // write per change) is done by the node that holds `<prefix>/leader`, a key under an etcd
+    // lease of `electionTTL` seconds that it keeps alive. When it dies or loses etcd, the lease
+    // runs out and another node takes the key.
+
+    static let electionTTL = 3
+
+    /// Whether this node does the site's once-only work now.
+    var isLeader: Bool { leading.load(ordering: .sequentiallyConsistent) }
+
+    /// The node that holds the election, as last seen.
+    private let leaderName = Mutex<String?>(nil)
+    var leader: String? { leaderName.withLock { $0 } }
+
+    /// One round: while this node holds the key under its lease, keeps the lease alive;
+    /// when nobody holds it, tries to take it. A key left under this node's name by a lease it
+    /// no longer keeps (etcd was away) is deleted, so that a fresh election follows.
+    private func campaign() async {
+        let key = Array((prefix + "/leader").utf8)
+        let name = Array(self.name.utf8)
+        do {
+            let held = try await contact { try self.client.range(key).kvs.first }
+            let mine = electionLease.withLock { $0 }
+            if let held {
+                leaderName.withLock { $0 = String(decoding: held.value, as: UTF8.self) }
+                if held.value == name, let mine, held.lease == mine, try await contact({ try self.client.keepAlive(lease: mine) }) > 0 {
+                    leading.store(true, ordering: .sequentiallyConsistent)
+                    return
+                }
+                leading.store(false, ordering: .sequentiallyConsistent)
+                if held.value == name { try await contact { try self.client.delete(key) } }
+                return
+            }
+            leading.store(false, ordering: .sequentiallyConsistent)
+            let lease = try await contact { try self.client.grantLease(ttl: Self.electionTTL) }
+            let (created, holder) = try await contact { try self.client.create(key, value: name, lease: lease) }
+            leaderName.withLock { $0 = holder.map { String(decoding: $0, as: UTF8.self) } }
+            if created {
+                electionLease.withLock { $0 = lease }
+                leading.store(true, ordering: .sequentiallyConsistent)
+            }
+        } catch {
+            // Without etcd this node cannot know that it still leads: it stops.
+            leading.store(false, ordering: .sequentiallyConsistent)
+        }
+    }
+
     // MARK: Following the log
 
     /// Applies other nodes' entries as the watch announces them (and every second, should a
@@ -165,6 +218,7 @@ final class ClusterNode: Sendable {
                 if ContinuousClock.now - lastReport > .seconds(1) {
                     lastReport = .now
                     await report()
+                    await campaign()
                 }
                 // Read before applying: a wake during the catch-up is not lost.
                 let seen = wakeCount.load(ordering: .sequentiallyConsistent)

@@ -43,6 +43,8 @@ final class EtcdClient: Sendable {
         var key: [UInt8]
         var value: [UInt8]
         var modRevision: Int64
+        /// The id of the lease the key is attached to ("" for none).
+        var lease: String
     }
 
     /// `Range`: the keys in [key, rangeEnd), ascending, at most `limit` (0: all), and the store's revision.
@@ -61,7 +63,8 @@ final class EtcdClient: Sendable {
         let kvs = Self.items(answer["kvs"]).compactMap { item -> KeyValue? in
             guard let key = item["key"]?.stringValue.flatMap(Self.bytes) else { return nil }
             return KeyValue(key: key, value: item["value"]?.stringValue.flatMap(Self.bytes) ?? [],
-                            modRevision: Int64(item["mod_revision"]?.stringValue ?? "") ?? 0)
+                            modRevision: Int64(item["mod_revision"]?.stringValue ?? "") ?? 0,
+                            lease: item["lease"]?.stringValue ?? "")
         }
         return (Self.revision(of: answer), kvs)
     }
@@ -80,6 +83,43 @@ final class EtcdClient: Sendable {
     @discardableResult
     func put(_ key: [UInt8], value: [UInt8]) throws -> Int64 {
         Self.revision(of: try call("/v3/kv/put", ["key": .string(Self.base64(key)), "value": .string(Self.base64(value))]))
+    }
+
+    /// `DeleteRange` of one key.
+    func delete(_ key: [UInt8]) throws {
+        _ = try call("/v3/kv/deleterange", ["key": .string(Self.base64(key))])
+    }
+
+    /// `DeleteRange` of every key under `prefix`.
+    func deletePrefix(_ prefix: [UInt8]) throws {
+        _ = try call("/v3/kv/deleterange", ["key": .string(Self.base64(prefix)), "range_end": .string(Self.base64(Self.prefixEnd(prefix)))])
+    }
+
+    /// `LeaseGrant`: a lease of `ttl` seconds; returns its id.
+    func grantLease(ttl: Int) throws -> String {
+        let answer = try call("/v3/lease/grant", ["TTL": .string(String(ttl))])
+        guard let id = answer["ID"]?.stringValue else { throw OntologyError(.replicationUnavailable, "etcd granted no lease") }
+        return id
+    }
+
+    /// `LeaseKeepAlive` once; returns the lease's remaining TTL in seconds (0: it is gone).
+    func keepAlive(lease: String) throws -> Int {
+        let answer = try call("/v3/lease/keepalive", ["ID": .string(lease)])
+        return Int(answer["result"]?["TTL"]?.stringValue ?? "") ?? 0
+    }
+
+    /// Puts `value` at `key` under `lease` if the key does not exist; returns whether it did so,
+    /// and the key's value otherwise.
+    func create(_ key: [UInt8], value: [UInt8], lease: String) throws -> (created: Bool, holder: [UInt8]?) {
+        let encoded = JSONValue.string(Self.base64(key))
+        let answer = try call("/v3/kv/txn", [
+            "compare": [["key": encoded, "target": "CREATE", "result": "EQUAL", "create_revision": "0"]],
+            "success": [["request_put": ["key": encoded, "value": .string(Self.base64(value)), "lease": .string(lease)]]],
+            "failure": [["request_range": ["key": encoded]]],
+        ])
+        if answer["succeeded"] == .bool(true) { return (true, value) }
+        let holder = Self.items(Self.items(answer["responses"]).first?["response_range"]?["kvs"]).first?["value"]?.stringValue.flatMap(Self.bytes)
+        return (false, holder)
     }
 
     /// The cluster's members and, from the member asked, the leader's id and the raft index.
@@ -123,6 +163,9 @@ final class EtcdClient: Sendable {
         let deadline = NIODeadline.now() + requestTimeout
         var index = current.withLock { $0 }
         var attempt = 0
+        // Whether a try may have reached etcd without an answer: the write may then still be
+        // applied once etcd has quorum again, and the error must say so.
+        var unanswered = false
         while NIODeadline.now() < deadline {
             if attempt > 0 {
                 index = (index + 1) % endpoints.count
@@ -153,8 +196,13 @@ final class EtcdClient: Sendable {
             } catch let error as OntologyError where error.code == .replicationTooLarge {
                 throw error
             } catch {
+                if let failure = error as? HTTPClientError, failure == .deadlineExceeded || failure == .readTimeout { unanswered = true }
                 lastError = OntologyError(.replicationUnavailable, "etcd at \(endpoints[index]) cannot be reached: \(error)")
             }
+        }
+        if unanswered, path == "/v3/kv/txn" || path == "/v3/kv/put" {
+            throw OntologyError(.replicationUnavailable,
+                                "etcd did not confirm the write in \(requestTimeout.nanoseconds / 1_000_000_000) s (no quorum?); it may still take effect once etcd recovers, so check before repeating a write that is not idempotent")
         }
         throw lastError
     }

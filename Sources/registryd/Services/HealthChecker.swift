@@ -38,11 +38,13 @@ final class HealthChecker: Sendable {
     }
 
     /// Runs checks as they fall due until the daemon stops.
-    func run(on registry: Registry, interval: Duration, logger: Logger) async {
+    /// Runs the due checks every `interval` while `active` says so (cluster mode: only on the
+    /// node that holds the site's election).
+    func run(on registry: Registry, interval: Duration, logger: Logger, active: @escaping @Sendable () -> Bool = { true }) async {
         await withDiscardingTaskGroup { group in
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 let now = Timestamp.now.milliseconds
-                for entry in claimDueChecks(on: registry, now: now) {
+                for entry in active() ? claimDueChecks(on: registry, now: now) : [] {
                     group.addTask { await self.runCheck(entry, on: registry, logger: logger) }
                 }
                 try? await Task.sleep(for: interval)

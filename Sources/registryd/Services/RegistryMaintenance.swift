@@ -22,7 +22,9 @@ struct RegistryMaintenance: Service {
         // Health checks on their own loop: a hung check must not hold up lease expiry, which
         // withdraws the bindings of instances that are gone.
         await withDiscardingTaskGroup { group in
-            group.addTask { await checker.run(on: registry, interval: interval, logger: logger) }
+            group.addTask { [cluster] in
+                await checker.run(on: registry, interval: interval, logger: logger, active: { cluster?.isLeader ?? true })
+            }
             await sweep()
         }
         await checker.shutdown()
