@@ -128,18 +128,24 @@ class Site:
         return call(node.base, method, path, body=body, token=self.token, content_type=content_type, headers=headers)
 
     def converged(self, timeout=10):
-        """Waits until every node holds the same log position; returns the digests."""
+        """Waits until every node has applied the log's head (read from `/health`, which is
+        cheap; a digest reads the whole store); returns whether they did."""
         deadline = time.time() + timeout
-        digests = []
+        last = None
         while time.time() < deadline:
-            digests = [self.request(node, "GET", "/v1/cluster/digest")[2] for node in self.nodes]
-            if all(isinstance(d, dict) for d in digests) and len({d["position"] for d in digests}) == 1:
-                return digests
-            time.sleep(0.1)
-        return digests
+            # `?consistent` brings each node to the log's head; the same position on every node
+            # twice, 0.3 s apart, means the writes that follow writes (revocations) are done too.
+            nodes = [self.request(node, "GET", "/health?consistent")[2].get("node", {}) for node in self.nodes]
+            positions = {n.get("applied") for n in nodes}
+            if len(positions) == 1 and positions == last:
+                return True
+            last = positions if len(positions) == 1 else None
+            time.sleep(0.3)
+        return False
 
     def check_digests(self, scenario):
-        digests = self.converged()
+        self.converged()
+        digests = [self.request(node, "GET", "/v1/cluster/digest")[2] for node in self.nodes]
         same = all(isinstance(d, dict) for d in digests) and len({(d["position"], d["digest"]) for d in digests}) == 1
         checks.check(f"{scenario}: every node's state digest is the same", same, json.dumps(digests))
 
@@ -219,6 +225,18 @@ def visibility_and_followers(site):
     _, _, removed = site.request(c, "POST", "/v1/decisions?consistent", decision)
     checks.check("its removal through node B is seen by node C", status in (200, 204) and removed.get("decision") == "deny", (status, removed))
     site.check_digests("writes through every node")
+    time.sleep(1.2)  # each node reports itself to etcd every second
+    status = subprocess.run([binary, "cluster", "status", "--etcd", site.etcd.urls, "--json"], capture_output=True, text=True)
+    report = json.loads(status.stdout) if status.returncode == 0 else {}
+    members = {m.get("name"): m for m in report.get("members", [])}
+    checks.check("`registryd cluster status` lists the three nodes with no lag and one leader",
+                 set(members) == {"n1", "n2", "n3"} and all(m.get("lag") == 0 for m in members.values())
+                 and sum(1 for m in members.values() if m.get("leader")) == 1, (status.stdout, status.stderr))
+    table = subprocess.run([binary, "cluster", "status", "--etcd", site.etcd.urls], capture_output=True, text=True)
+    checks.check("`registryd cluster status` prints a table", table.returncode == 0 and "log head:" in table.stdout, table.stdout)
+    refused = subprocess.run([binary, "cluster", "status", "--etcd", f"http://127.0.0.1:{free_port()}"], capture_output=True, text=True)
+    checks.check("`registryd cluster status` without etcd: one line, non-zero exit",
+                 refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr)
 
 
 class Load:
@@ -552,17 +570,20 @@ def lease_after_node_death(site):
     and B within 1 s of its deadline. A renewal through another node keeps it alive there."""
     a, b, c = site.nodes
     status, _, kept = site.request(c, "POST", "/v1/services", manifest("acme.example/Leased", "leased-kept", ttl="3s"))
+    checks.check("a second registration with a 3 s lease through node C", status == 201, kept)
     status, _, registered = site.request(c, "POST", "/v1/services", manifest("acme.example/Leased", "leased-1", ttl="3s"))
     checks.check("a registration with a 3 s lease through node C", status == 201, registered)
-    site.converged()
+    wait_for(lambda: all(site.request(node, "GET", "/v1/services/leased-1")[0] == 200 for node in (a, b)), 2)
     c.kill()
     # Renewed through node A only: nodes A and B must both keep it past its first deadline.
     renewer_stop = threading.Event()
 
+    renewals = []
+
     def renew():
         while not renewer_stop.is_set():
             try:
-                site.request(a, "PUT", "/v1/services/leased-kept/lease")
+                renewals.append((round(time.time() % 1000, 3), site.request(a, "PUT", "/v1/services/leased-kept/lease")[0]))
             except OSError:
                 pass
             time.sleep(0.5)
@@ -586,7 +607,8 @@ def lease_after_node_death(site):
     alive = [site.request(node, "GET", "/v1/services/leased-kept")[0] for node in (a, b)]
     renewer_stop.set()
     renewer.join()
-    checks.check("a lease renewed through node A is kept by node B too", alive == [200, 200], alive)
+    checks.check("a lease renewed through node A is kept by node B too", alive == [200, 200],
+                 (alive, round(deadline % 1000, 3), renewals))
     print(f"cluster: lease expiry after its node died, seconds past the deadline: {gone}")
     site.add_node("n3", data=c.data)
     site.check_digests("lease expiry")

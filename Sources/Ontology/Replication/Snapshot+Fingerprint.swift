@@ -3,9 +3,14 @@ extension QuadStore.Snapshot {
     /// journal row, each table in primary-key order), to compare replicas: two cluster nodes
     /// that applied the same log give the same bytes, term ids included. Memory graphs are not
     /// in it; they are built from the records, which are.
+    /// The text starts with the log position it reflects (`#position N`) on a replica.
     public func fingerprintText() throws -> [UInt8] {
         try checkActive()
         var text: [UInt8] = []
+        // The position in the same snapshot: read apart, it could be one commit ahead of the data.
+        if try connection.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'replica_position'") > 0 {
+            text.append(contentsOf: "#position \(try connection.scalar("SELECT position FROM replica_position WHERE id = 0"))\n".utf8)
+        }
         let tables = [
             ("term", "SELECT id, kind, ifnull(lex, ''), ifnull(dt, 0), ifnull(lang, '') FROM term ORDER BY id", 5),
             ("dquad", "SELECT s, p, o FROM dquad ORDER BY s, p, o", 3),

@@ -232,10 +232,11 @@ extension Registry {
         return expires
     }
 
-    /// Removes every registration whose lease ran out; returns their ids.
+    /// Removes every registration whose lease ran out (of `candidates` only, when given);
+    /// returns their ids.
     @discardableResult
-    public func expireLeases() async throws -> [String] {
-        let expired = expiredLeases()
+    public func expireLeases(among candidates: Set<String>? = nil) async throws -> [String] {
+        let expired = expiredLeases().filter { candidates?.contains($0) ?? true }
         guard !expired.isEmpty else { return [] }
         return try await write { transaction, state, pending in
             var removed: [String] = []

@@ -32,7 +32,10 @@ struct ClusterController {
         }
         router.get("v1/cluster/digest") { _, context -> Response in
             _ = try context.requireAdmin()
-            let (position, text) = try await store.read { snapshot in (store.replicaPosition, try snapshot.fingerprintText()) }
+            let text = try await store.read { snapshot in try snapshot.fingerprintText() }
+            // The position the text itself names (see fingerprintText), not the store's now.
+            let position = text.starts(with: Array("#position ".utf8))
+                ? Int64(String(decoding: text.dropFirst(10).prefix { $0 != 0x0A }, as: UTF8.self)) ?? 0 : 0
             let digest = try SHA256Digest.hash(text).map { String(format: "%02x", $0) }.joined()
             return JSONResponse.make(writing: JSONValue.object([
                 "position": .number(Double(position)), "index": .number(Double(registry.index)),

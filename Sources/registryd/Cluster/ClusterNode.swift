@@ -146,15 +146,19 @@ final class ClusterNode: Sendable {
 
     /// Before this node expires the leases it sees as run out: takes the later deadline of
     /// each from etcd (a renewal through another node), so that only leases no node renewed go.
-    func confirmExpiries(on registry: Registry) async {
-        let candidates = registry.expiredLeases()
-        guard !candidates.isEmpty else { return }
-        for id in candidates {
+    /// Returns the leases confirmed as run out; one whose deadline etcd cannot give now is not
+    /// among them (a node cut off from etcd expires nothing; the others do).
+    func confirmExpiries(on registry: Registry) async -> Set<String> {
+        var confirmed: Set<String> = []
+        for id in registry.expiredLeases() {
             let key = leaseKey(id)
-            guard let kvs = try? await contact({ try self.client.range(key).kvs }),
-                  let value = kvs.first.flatMap({ Int64(String(decoding: $0.value, as: UTF8.self)) }) else { continue }
-            registry.extendLease(of: id, to: value)
+            guard let kvs = try? await contact({ try self.client.range(key).kvs }) else { continue }
+            if let value = kvs.first.flatMap({ Int64(String(decoding: $0.value, as: UTF8.self)) }) {
+                registry.extendLease(of: id, to: value)
+            }
+            confirmed.insert(id)
         }
+        return confirmed
     }
 
     // MARK: Election
@@ -217,6 +221,10 @@ final class ClusterNode: Sendable {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 if ContinuousClock.now - lastReport > .seconds(1) {
                     lastReport = .now
+                    // The log's head once a second, for the lag on /health and /metrics.
+                    if let head = try? await contact({ try self.log.head() }) {
+                        status.withLock { $0.head = max($0.head, head) }
+                    }
                     await report()
                     await campaign()
                 }

@@ -36,6 +36,11 @@ final class EtcdClient: Sendable {
         try? await client.shutdown()
     }
 
+    /// ``shutdown()`` for a command line tool that is not async.
+    func syncShutdown() throws {
+        try client.syncShutdown()
+    }
+
     // MARK: Calls
 
     /// A key and its value as etcd returns them.

@@ -46,8 +46,8 @@ struct RegistryMaintenance: Service {
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
-                if let cluster { await cluster.confirmExpiries(on: registry) }
-                let expired = try await registry.expireLeases()
+                let candidates = await cluster?.confirmExpiries(on: registry)
+                let expired = try await registry.expireLeases(among: candidates)
                 if !expired.isEmpty {
                     expiries.increment(by: Int64(expired.count))
                     logger.info("leases expired", metadata: ["instances": "\(expired.joined(separator: ","))"])
