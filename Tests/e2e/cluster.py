@@ -279,6 +279,14 @@ class Load:
                         target = mine[-1]
                         self.site.request(node, "PUT", f"/v1/services/{target}/health", {"status": "degraded"})
                         self.site.request(node, "PUT", f"/v1/services/{target}/lease")
+                        # A replacement (a new version) and a pin of the name to this instance.
+                        replaced = manifest(f"load.example/S{writer}", target, ttl="60s")
+                        replaced["version"] = f"1.{number}.0"
+                        self.site.request(node, "PUT", f"/v1/services/{target}", replaced)
+                        name = urllib.parse.quote(f"load.example/S{writer}")
+                        _, _, current = self.site.request(node, "GET", f"/v1/resolve?name={name}")
+                        generation = current.get("generation", 0) if isinstance(current, dict) else 0
+                        self.site.request(node, "PUT", f"/v1/resolve/pin?name={name}", {"generation": generation, "instances": [target]})
                 else:
                     text = f'permit call on "load.example/S{writer}/**" when subject.id == "u{number}";\n'
                     status, _, _ = self.site.request(node, "PUT", f"/v1/policies/load{writer}", text, content_type="text/plain")
@@ -397,6 +405,12 @@ def node_crash(site):
         time.sleep(1.0)
     checks.check("node crash: writes were acknowledged during the load", len(load.acked["registrations"]) > 10,
                  len(load.acked["registrations"]))
+    shutil.copytree(site.nodes[0].data, site.nodes[0].data + "-copy", ignore=shutil.ignore_patterns("store.lock"))
+    offline = subprocess.run([binary, "token", "create", "--scope", "query", "--data", site.nodes[0].data + "-copy"],
+                             capture_output=True, text=True)
+    shutil.rmtree(site.nodes[0].data + "-copy", ignore_errors=True)
+    checks.check("an offline write to a node's data directory is refused in one line", offline.returncode != 0
+                 and "cluster node" in offline.stderr and len(offline.stderr.strip().splitlines()) == 1, offline.stderr)
     load.verify("node crash")
 
 

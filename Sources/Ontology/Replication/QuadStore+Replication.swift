@@ -144,6 +144,14 @@ extension QuadStore {
 
     // MARK: The writing side
 
+    /// Refuses a write to a cluster node's file by a process that does not replicate it (an
+    /// offline `registryd token`, `import` or `update` on a node's data directory): the change
+    /// would be on this node only, and the next entry's changeset would not fit its rows.
+    func checkWritableHere() throws {
+        guard belongsToCluster, writer.replication == nil else { return }
+        throw OntologyError(.storeSchema, "`\(directory)` is a cluster node's replica: change it through a running node (its HTTP API), not offline")
+    }
+
     /// Starts watching a write transaction's changes, when this store is a replica.
     func startReplicatedTransaction(_ transaction: Transaction) throws -> ChangesetSession? {
         guard writer.replication != nil else { return nil }

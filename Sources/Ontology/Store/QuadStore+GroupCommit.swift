@@ -102,6 +102,7 @@ extension QuadStore {
 
     private func commitGroupOnce(_ batch: [GroupedWrite]) throws {
         guard !isClosed.load(ordering: .relaxed) else { throw OntologyError(.storeClosed, "the store is closed") }
+        try checkWritableHere()
         let connection = writer.connection
         // Prepared once and cached: `execute` parses its SQL on every call, and a group runs
         // two of these per write.

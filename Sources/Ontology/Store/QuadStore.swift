@@ -67,6 +67,9 @@ public final class QuadStore: Sendable {
     let isClosed = Atomic<Bool>(false)
     /// The last log position a replica holds (``replicaPosition``).
     let replicaPositionValue = Atomic<Int64>(0)
+    /// Whether the file belongs to a cluster node (it has a log position): then it may only be
+    /// written through the log (``replicate(through:node:)``), never by a process of its own.
+    let belongsToCluster: Bool
 
     /// Opens the store in `directory`, creating the directory and an empty store if needed.
     ///
@@ -81,6 +84,7 @@ public final class QuadStore: Sendable {
         let connection = try SQLiteConnection(path: databasePath, readOnly: false)
         try Self.configureWriter(connection, configuration)
         try StoreSchema.prepare(connection)
+        self.belongsToCluster = try connection.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'replica_position'") > 0
         self.checkpointer = Checkpointer(path: databasePath, synchronous: configuration.synchronous,
                                          busyTimeoutMilliseconds: Int32(clamping: configuration.busyTimeoutMilliseconds))
         checkpointer.install(on: connection)
@@ -216,6 +220,7 @@ public final class QuadStore: Sendable {
 
     private func performWriteOnce<T>(_ body: (Transaction) throws -> T) throws -> T {
         guard !isClosed.load(ordering: .relaxed) else { throw OntologyError(.storeClosed, "the store is closed") }
+        try checkWritableHere()
         let connection = writer.connection
         // IMMEDIATE takes the write lock now, so the transaction cannot fail later with BUSY.
         try connection.execute("BEGIN IMMEDIATE")
