@@ -115,7 +115,10 @@ class Site:
 
     def add_node(self, name, data=None):
         node = Daemon(binary, prefix=f"registryd-cluster-{name}-", data=data,
-                      args=["--etcd", self.etcd.urls, "--node", name])
+                      args=["--etcd", self.etcd.urls, "--node", name,
+                            # A short log, so that compaction runs during the test and a new
+                            # node must start from a snapshot.
+                            "--cluster-log-retain", "20", "--cluster-compact-interval", "1"])
         self.directories.add(node.data)
         if name in self.names:
             self.nodes[self.names.index(name)] = node
@@ -628,6 +631,32 @@ def lease_after_node_death(site):
     site.check_digests("lease expiry")
 
 
+def new_node_from_snapshot(site):
+    """The log was compacted (only its newest entries are in etcd): a new node starts from
+    another node's snapshot, then follows the log like the others."""
+    for number in range(40):
+        site.request(site.nodes[number % 3], "POST", "/v1/services", manifest("acme.example/Late", f"late-{number}"))
+    import base64
+    start_key = base64.b64encode(b"/registryd/log-start").decode()
+    def log_start():
+        _, _, body = call(f"http://127.0.0.1:{site.etcd.members[0]['client']}", "POST", "/v3/kv/range", body={"key": start_key})
+        kvs = body.get("kvs", []) if isinstance(body, dict) else []
+        return int(base64.b64decode(kvs[0]["value"])) if kvs else 1
+    wait_for(lambda: log_start() > 30, 15)
+    start = log_start()
+    checks.check("the leading node compacted the log", start > 30, start)
+    started = time.time()
+    newcomer = site.add_node("n4")
+    print(f"cluster: a new node started from a snapshot in {time.time() - started:.1f} s (log start {start})")
+    status, _, listing = site.request(newcomer, "GET", "/v1/services?name=acme.example/Late")
+    checks.check("the new node holds what was written before the log's start", status == 200
+                 and len(listing.get("services", [])) == 40, (status, str(listing)[:200]))
+    site.request(site.nodes[0], "POST", "/v1/services", manifest("acme.example/Late", "late-after"))
+    took = wait_for(lambda: site.request(newcomer, "GET", "/v1/services/late-after")[0] == 200, 5)
+    checks.check("then it follows the log", took is not None, took)
+    site.check_digests("a new node from a snapshot")
+
+
 def main():
     if not os.path.exists(ETCD):
         checks.check("etcd is installed (Debian etcd-server)", False, ETCD)
@@ -635,7 +664,7 @@ def main():
     site = Site()
     try:
         for scenario in (visibility_and_followers, shared_keys, large_import, pin_flips, watcher_moves, node_crash, quorum_loss,
-                         etcd_leader_crash, election, lease_after_node_death):
+                         etcd_leader_crash, election, lease_after_node_death, new_node_from_snapshot):
             started = time.time()
             try:
                 scenario(site)

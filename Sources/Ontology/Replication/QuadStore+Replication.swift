@@ -1,4 +1,5 @@
 internal import CSQLite
+import Foundation
 import Synchronization
 
 /// Cluster mode's replica: every write commits through the site's log (``ReplicationLog``)
@@ -51,6 +52,17 @@ extension QuadStore {
             writer.replication = Replication(log: log, node: node, position: position)
             replicaPositionValue.store(position, ordering: .sequentiallyConsistent)
         }
+    }
+
+    /// The log position of the store in `directory` without opening it for writing: 0 when
+    /// there is no store or it never joined a cluster.
+    public static func replicaPosition(inDirectory directory: String) throws -> Int64 {
+        let path = directory + "/store.sqlite"
+        guard FileManager.default.fileExists(atPath: path) else { return 0 }
+        let connection = try SQLiteConnection(path: path, readOnly: true)
+        defer { connection.close() }
+        guard try connection.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'replica_position'") > 0 else { return 0 }
+        return try connection.scalar("SELECT position FROM replica_position WHERE id = 0")
     }
 
     /// Whether writes commit through a log.

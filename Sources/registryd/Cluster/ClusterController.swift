@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import JOSE
 import JSON
@@ -16,6 +17,34 @@ struct ClusterController {
     let node: ClusterNode?
     let store: QuadStore
     let registry: Registry
+
+    /// `GET /v1/cluster/snapshot`: a consistent copy of this node's store (SQLite, with the log
+    /// position it reflects), for a node that starts behind the log's start. Before the token
+    /// check: the caller presents the site's secret from etcd, not a token (it has none yet).
+    static func addSnapshotRoute(to router: Router<RegistrydContext>, node: ClusterNode?, store: QuadStore) {
+        router.get("v1/cluster/snapshot") { request, _ -> Response in
+            guard let node else {
+                throw APIError(.notFound, code: "cluster.not_a_node", "this daemon runs alone (no --etcd): it has no cluster snapshot to give")
+            }
+            let presented = request.headers[.authorization].map { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : "" } ?? ""
+            let secret = try await node.secret()
+            guard presented.utf8.count == secret.utf8.count,
+                  zip(presented.utf8, secret.utf8).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else {
+                throw APIError(.unauthorized, code: "auth.invalid_token", "a snapshot needs the site's secret")
+            }
+            let file = store.directory + "/snapshot-\(UUID().uuidString).db"
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                DispatchQueue.global().async {
+                    continuation.resume(with: Result { _ = try QuadStore.backup(directory: store.directory, to: file) })
+                }
+            }
+            defer { try? FileManager.default.removeItem(atPath: file) }
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+            var headers = HTTPFields()
+            headers[.contentType] = "application/vnd.sqlite3"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
+    }
 
     func addRoutes(to router: Router<RegistrydContext>) {
         router.get("v1/cluster/status") { _, context -> Response in

@@ -38,11 +38,72 @@ final class ClusterNode: Sendable {
         var roundTrip: Double = 0
     }
 
-    init(name: String, endpoints: [String], prefix: String, tls: TLSConfiguration? = nil) {
+    /// How many of the newest log entries compaction keeps.
+    let retainedEntries: Int64
+    /// How often the leading node compacts the log.
+    let compactionInterval: Duration
+    /// The URL other nodes fetch this node's snapshot from (set once it listens).
+    private let advertisedURL = Mutex<String?>(nil)
+    /// The site's shared secret (`<prefix>/secret`), which a node presents for a snapshot.
+    private let secretValue = Mutex<String?>(nil)
+
+    init(name: String, endpoints: [String], prefix: String, tls: TLSConfiguration? = nil,
+         retainedEntries: Int64 = 10_000, compactionInterval: Duration = .seconds(10)) {
+        self.retainedEntries = max(1, retainedEntries)
+        self.compactionInterval = compactionInterval
         self.name = name
         self.prefix = prefix.hasSuffix("/") ? String(prefix.dropLast()) : prefix
         self.client = EtcdClient(endpoints: endpoints, tls: tls)
         self.log = EtcdLog(client: client, prefix: self.prefix)
+    }
+
+    /// Where this node listens, for the other nodes (``report()``).
+    func advertise(_ url: String) { advertisedURL.withLock { $0 = url } }
+
+    /// The site's shared secret, created by the first node that asks.
+    func secret() async throws -> String {
+        if let known = secretValue.withLock({ $0 }) { return known }
+        let key = Array((prefix + "/secret").utf8)
+        var bytes = [UInt8](repeating: 0, count: 32)
+        for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255) }
+        let fresh = Array(bytes.map { String(format: "%02x", $0) }.joined().utf8)
+        _ = try await contact { try self.client.create(key, value: fresh) }
+        guard let stored = try await contact({ try self.client.range(key).kvs.first?.value }) else {
+            throw OntologyError(.replicationUnavailable, "etcd holds no cluster secret")
+        }
+        let text = String(decoding: stored, as: UTF8.self)
+        secretValue.withLock { $0 = text }
+        return text
+    }
+
+    /// Before the store opens: when the log no longer holds the entries after this node's
+    /// position (a new node, or one away while the log was compacted), replaces the data
+    /// directory's store with a snapshot from a node that is far enough.
+    func prepare(dataDirectory: String) async throws {
+        let start = try await contact { try self.log.start() }
+        guard start > 1 else { return }
+        let position = try QuadStore.replicaPosition(inDirectory: dataDirectory)
+        guard position < start - 1 else { return }
+        let secret = try await secret()
+        let members = try await members()
+        let sources = members.compactMap { member -> (String, Double)? in
+            guard let url = member["url"]?.stringValue, let applied = member["applied"]?.numberValue,
+                  applied >= Double(start - 1), member["name"]?.stringValue != name else { return nil }
+            return (url, applied)
+        }.sorted { $0.1 > $1.1 }
+        var failures: [String] = []
+        for (url, _) in sources {
+            do {
+                let file = dataDirectory + "/snapshot.partial"
+                try await client.download(url + "/v1/cluster/snapshot", bearer: secret, to: file)
+                defer { try? FileManager.default.removeItem(atPath: file) }
+                _ = try QuadStore.restore(from: file, into: dataDirectory)
+                return
+            } catch {
+                failures.append("\(url): \(error)")
+            }
+        }
+        throw CommandFailure("this node is at log position \(position) and the log starts at \(start): it needs a snapshot, and no node gave one (\(failures.isEmpty ? "no node far enough reported a URL" : failures.joined(separator: "; ")))")
     }
 
     /// Makes `store` a replica of the site's log and brings it up to the log's head; before
@@ -91,9 +152,12 @@ final class ClusterNode: Sendable {
     /// `registryd cluster status` and `/v1/cluster/status`.
     private func report() async {
         let key = nodesPrefix + Array(name.utf8)
-        let value: JSONValue = ["name": .string(name), "applied": .number(Double(health.position)),
-                                "reported": .string(Timestamp.now.description)]
-        _ = try? await contact { try self.client.put(key, value: Array(value.jsonText.utf8)) }
+        var value: [String: JSONValue] = ["name": .string(name), "applied": .number(Double(health.position)),
+                                          "reported": .string(Timestamp.now.description),
+                                          "reported_ms": .number(Double(Timestamp.now.milliseconds))]
+        if let url = advertisedURL.withLock({ $0 }) { value["url"] = .string(url) }
+        let text = JSONValue.object(value).jsonText
+        _ = try? await contact { try self.client.put(key, value: Array(text.utf8)) }
     }
 
     var roundTrip: Double { status.withLock { $0.roundTrip } }
@@ -161,6 +225,29 @@ final class ClusterNode: Sendable {
         return confirmed
     }
 
+    // MARK: Compaction
+
+    /// How long a node may be silent before compaction stops waiting for it (it will start
+    /// from a snapshot when it comes back).
+    static let silentNodeLimit: Int64 = 60_000
+
+    /// Deletes the entries every node that reported lately has applied, keeping the newest
+    /// ``retainedEntries``; run by the leading node.
+    private func compact(logger: Logger) async {
+        guard let reports = try? await members() else { return }
+        let now = Timestamp.now.milliseconds
+        let live = reports.filter { Int64($0["reported_ms"]?.numberValue ?? 0) > now - Self.silentNodeLimit }
+        let head = status.withLock { $0.head }
+        guard let slowest = live.compactMap({ $0["applied"]?.numberValue }).min() else { return }
+        let cut = min(Int64(slowest), head - retainedEntries)
+        guard cut > 0 else { return }
+        do {
+            try await contact { try self.log.compact(before: cut + 1) }
+        } catch {
+            logger.warning("cannot compact the cluster log", metadata: ["error": "\(error)"])
+        }
+    }
+
     // MARK: Election
     //
     // Work that must happen once per site (health checks: one probe per interval, one health
@@ -218,6 +305,7 @@ final class ClusterNode: Sendable {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.watchLog(logger: logger) }
             var lastReport = ContinuousClock.now - .seconds(10)
+            var lastCompaction = ContinuousClock.now
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 if ContinuousClock.now - lastReport > .seconds(1) {
                     lastReport = .now
@@ -227,6 +315,10 @@ final class ClusterNode: Sendable {
                     }
                     await report()
                     await campaign()
+                    if isLeader, ContinuousClock.now - lastCompaction > compactionInterval {
+                        lastCompaction = .now
+                        await compact(logger: logger)
+                    }
                 }
                 // Read before applying: a wake during the catch-up is not lost.
                 let seen = wakeCount.load(ordering: .sequentiallyConsistent)

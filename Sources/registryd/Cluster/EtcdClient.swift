@@ -95,6 +95,11 @@ final class EtcdClient: Sendable {
         _ = try call("/v3/kv/deleterange", ["key": .string(Self.base64(key))])
     }
 
+    /// `DeleteRange` of the keys in [key, end).
+    func deleteRange(_ key: [UInt8], end: [UInt8]) throws {
+        _ = try call("/v3/kv/deleterange", ["key": .string(Self.base64(key)), "range_end": .string(Self.base64(end))])
+    }
+
     /// `DeleteRange` of every key under `prefix`.
     func deletePrefix(_ prefix: [UInt8]) throws {
         _ = try call("/v3/kv/deleterange", ["key": .string(Self.base64(prefix)), "range_end": .string(Self.base64(Self.prefixEnd(prefix)))])
@@ -152,6 +157,20 @@ final class EtcdClient: Sendable {
         let response = try await client.execute(request, timeout: .hours(24 * 365))
         guard response.status == .ok else { throw OntologyError(.replicationUnavailable, "etcd answered the watch with \(response.status.code)") }
         for try await _ in response.body { onChange() }
+    }
+
+    /// GETs `url` with a bearer token into `file` (a node's snapshot, which may be large).
+    func download(_ url: String, bearer: String, to file: String) async throws {
+        var request = HTTPClientRequest(url: url)
+        request.headers.add(name: "Authorization", value: "Bearer " + bearer)
+        let response = try await client.execute(request, timeout: .minutes(30))
+        guard response.status == .ok else { throw OntologyError(.io, "\(url) answered \(response.status.code)") }
+        FileManager.default.createFile(atPath: file, contents: nil)
+        guard let handle = FileHandle(forWritingAtPath: file) else { throw OntologyError(.io, "cannot write `\(file)`") }
+        defer { try? handle.close() }
+        for try await buffer in response.body {
+            try handle.write(contentsOf: Data(buffer.readableBytesView))
+        }
     }
 
     // MARK: Transport

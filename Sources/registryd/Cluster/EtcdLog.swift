@@ -74,6 +74,30 @@ struct EtcdLog: ReplicationLog {
         }
     }
 
+    // MARK: Compaction
+    //
+    // The log does not grow for ever: the node that holds the election deletes the entries
+    // every live node has applied, keeping the newest ones (``ClusterNode``), and records the
+    // first entry left in `<prefix>/log-start`. A node further behind than that (new, or away
+    // for long) starts from another node's snapshot instead (`/v1/cluster/snapshot`).
+
+    var startKey: [UInt8] { Array(logPrefix.dropLast(1)) + Array("-start".utf8) }
+
+    /// The first position the log still holds (1 until it was first compacted).
+    func start() throws -> Int64 {
+        try client.range(startKey).kvs.first.flatMap { Int64(String(decoding: $0.value, as: UTF8.self)) } ?? 1
+    }
+
+    /// Deletes the entries before `position` (and their chunks); `position` becomes the start.
+    func compact(before position: Int64) throws {
+        let current = try start()
+        guard position > current else { return }
+        // The start first: a reader that finds an entry gone knows why.
+        try client.put(startKey, value: Array(String(position).utf8))
+        try client.deleteRange(key(current), end: key(position))
+        try client.deleteRange(chunkPrefix + Array(Self.padded(current).utf8), end: chunkPrefix + Array(Self.padded(position).utf8))
+    }
+
     /// The position of the log's last entry (a linearizable read: fails without quorum).
     func head() throws -> Int64 {
         let (_, kvs) = try client.range(logPrefix, end: EtcdClient.prefixEnd(logPrefix), limit: 1, keysOnly: true, descending: true)

@@ -22,6 +22,8 @@ struct DaemonSetup {
                      cluster: ClusterNode? = nil) async throws -> DaemonSetup {
         var configuration = QuadStore.Configuration()
         configuration.durability = durability
+        // A node behind the log's start takes another node's snapshot first.
+        if let cluster { try await cluster.prepare(dataDirectory: data) }
         let store = try StoreAccess.open(data, configuration: configuration)
         do {
             // A cluster node first takes the site's state from the log, so that what follows

@@ -72,6 +72,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     MetricsController(registry: services.metrics).addRoutes(to: router)
     // Public: gateways fetch the keys that verify bindings without a token.
     BindingsController.addKeySetRoute(to: router, access: services.access)
+    ClusterController.addSnapshotRoute(to: router, node: services.cluster, store: services.store)
     router.add(middleware: InFlightLimitMiddleware(limit: settings.maxInFlight))
     if let cluster { router.add(middleware: ClusterReadMiddleware(node: cluster)) }
     router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes,

@@ -25,6 +25,12 @@ struct ClusterOptions: ParsableArguments {
     @Option(name: .customLong("etcd-key"), help: "PEM private key of --etcd-cert.")
     var etcdKey: String?
 
+    @Option(name: .customLong("cluster-log-retain"), help: ArgumentHelp("Log entries kept in etcd when it is compacted (nodes further behind start from a snapshot).", visibility: .hidden))
+    var logRetain: Int64 = 10_000
+
+    @Option(name: .customLong("cluster-compact-interval"), help: ArgumentHelp("Seconds between compactions of the log by the leading node.", visibility: .hidden))
+    var compactInterval: Double = 10
+
     func validate() throws {
         if etcd == nil, node != nil || etcdCA != nil || etcdCert != nil || etcdKey != nil {
             throw ValidationError("--node, --etcd-ca, --etcd-cert and --etcd-key need --etcd")
@@ -60,6 +66,7 @@ struct ClusterOptions: ParsableArguments {
             }
             tls = configuration
         }
-        return ClusterNode(name: node ?? defaultName, endpoints: endpoints(etcd), prefix: etcdPrefix, tls: tls)
+        return ClusterNode(name: node ?? defaultName, endpoints: endpoints(etcd), prefix: etcdPrefix, tls: tls,
+                           retainedEntries: logRetain, compactionInterval: .milliseconds(Int64(compactInterval * 1000)))
     }
 }

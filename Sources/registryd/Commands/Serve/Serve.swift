@@ -105,6 +105,7 @@ struct Serve: AsyncParsableCommand {
         let host = settings.host
         let scheme = settings.tls == nil ? "http" : "https"
         let group = try buildServiceGroup(settings, services: services) { port in
+            node?.advertise("\(scheme)://\(host):\(port)")
             writeToStandardOutput("registryd listening on \(scheme)://\(host):\(port)\n")
         }
         try await group.run()
