@@ -134,11 +134,7 @@ extension QuadStore {
             // The changeset wrote term rows with the writer's ids; the next id must be past them.
             try writer.skipPastStoredIDs()
             if deletedTerms { cache.removeAll() }
-            transaction.publishCommitted()
-            let hooks = transaction.commitHooks
-            transaction.commitHooks = []
-            for hook in hooks { hook() }
-            writer.commits.add(1, ordering: .sequentiallyConsistent)
+            publish(transaction)
         } catch {
             transaction.end()
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }
@@ -191,9 +187,17 @@ extension QuadStore {
         replicaPositionValue.store(position, ordering: .sequentiallyConsistent)
     }
 
-    /// After a lost race for a log position: applies what the winners wrote, so that the write
-    /// can run again on the new state.
-    func recoverFromConflict() throws {
-        _ = try applyMissingEntries(limit: 256)
+    /// Runs one write transaction (`attempt`) until it does not lose the race for its log
+    /// position; after each loss, applies what the winners wrote so that it runs on the new state.
+    func retryingLostRaces<T>(_ attempt: () throws -> T) throws -> T {
+        var attempts = 1
+        while true {
+            do {
+                return try attempt()
+            } catch is ReplicationConflict where attempts < Self.maximumReplicationAttempts {
+                attempts += 1
+                _ = try applyMissingEntries(limit: 256)
+            }
+        }
     }
 }

@@ -115,7 +115,8 @@ public struct ReplicatedEntry: Sendable, Hashable {
     }
 }
 
-/// A record written (or, with no value, deleted) by a replicated write.
+/// A record written (or, with no value, deleted) by a write: what a cluster log entry carries,
+/// and what the registry's journal takes (`RecordChange`).
 public struct ReplicatedRecord: Sendable, Hashable {
     public var collection: String
     public var key: String

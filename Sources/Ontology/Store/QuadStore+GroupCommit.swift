@@ -88,16 +88,8 @@ extension QuadStore {
     }
 
     private func commitGroup(_ batch: [GroupedWrite]) throws {
-        var attempt = 1
-        while true {
-            do {
-                return try commitGroupOnce(batch)
-            } catch is ReplicationConflict where attempt < Self.maximumReplicationAttempts {
-                // Another node wrote first: take its entries and run the whole group again.
-                attempt += 1
-                try recoverFromConflict()
-            }
-        }
+        // In cluster mode a group that lost the race for its log position runs again, whole.
+        try retryingLostRaces { try commitGroupOnce(batch) }
     }
 
     private func commitGroupOnce(_ batch: [GroupedWrite]) throws {
@@ -126,13 +118,7 @@ extension QuadStore {
             try run("COMMIT")
             transaction.end()
             committedToLog(at: position)
-            transaction.publishCommitted()
-            let hooks = transaction.commitHooks
-            transaction.commitHooks = []
-            for hook in hooks { hook() }
-            // Last: a reader that sees the new count sees the new memory graphs and what the
-            // hooks published (the registry's state).
-            writer.commits.add(1, ordering: .sequentiallyConsistent)
+            publish(transaction)
         } catch {
             transaction.end()
             if connection.isInTransaction { try? connection.execute("ROLLBACK") }

@@ -206,16 +206,7 @@ public final class QuadStore: Sendable {
     }
 
     private func performWrite<T>(_ body: (Transaction) throws -> T) throws -> T {
-        var attempt = 1
-        while true {
-            do {
-                return try performWriteOnce(body)
-            } catch is ReplicationConflict where attempt < Self.maximumReplicationAttempts {
-                // Another node wrote first: take its entries and evaluate again on the new state.
-                attempt += 1
-                try recoverFromConflict()
-            }
-        }
+        try retryingLostRaces { try performWriteOnce(body) }
     }
 
     private func performWriteOnce<T>(_ body: (Transaction) throws -> T) throws -> T {
@@ -233,13 +224,7 @@ public final class QuadStore: Sendable {
             try connection.execute("COMMIT")
             transaction.end()
             committedToLog(at: position)
-            transaction.publishCommitted()
-            let hooks = transaction.commitHooks
-            transaction.commitHooks = []
-            for hook in hooks { hook() }
-            // Last: a reader that sees the new count sees the new memory graphs and what the
-            // hooks published (the registry's state).
-            writer.commits.add(1, ordering: .sequentiallyConsistent)
+            publish(transaction)
             return result
         } catch {
             transaction.end()
@@ -247,6 +232,18 @@ public final class QuadStore: Sendable {
             transaction.discard()
             throw error
         }
+    }
+
+    /// After COMMIT: publishes the transaction's terms and memory graphs, runs its commit hooks,
+    /// then counts the commit.
+    func publish(_ transaction: Transaction) {
+        transaction.publishCommitted()
+        let hooks = transaction.commitHooks
+        transaction.commitHooks = []
+        for hook in hooks { hook() }
+        // Last: a reader that sees the new count sees the new memory graphs and what the
+        // hooks published (the registry's state).
+        writer.commits.add(1, ordering: .sequentiallyConsistent)
     }
 
     /// Copies the WAL into the database file and truncates it, on the writer connection.

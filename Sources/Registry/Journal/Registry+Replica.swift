@@ -49,7 +49,7 @@ extension Registry {
                         pending.pins[pin.name] = pin
                     }
                 default:
-                    others.append(RecordChange(collection: record.collection, key: record.key, value: record.value))
+                    others.append(record)
                 }
             }
             for entry in try transaction.journal(after: published.index) {
