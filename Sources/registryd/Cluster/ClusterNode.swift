@@ -263,6 +263,24 @@ final class ClusterNode: Sendable {
     /// The node that holds the election, as last seen.
     private let leaderName = Mutex<String?>(nil)
     var leader: String? { leaderName.withLock { $0 } }
+    /// Every node's URL as last reported, by name.
+    private let peers = Mutex<[String: String]>([:])
+
+    /// Where the node that holds the election listens, when that is another node.
+    var leaderURL: String? {
+        guard !isLeader, let leader, leader != name else { return nil }
+        return peers.withLock { $0[leader] }
+    }
+
+    /// Waits until this node has applied `position` (or `timeout` passes).
+    func waitUntilApplied(_ position: Int64, timeout: Duration) async {
+        guard let store = store.withLock({ $0 }) else { return }
+        let deadline = ContinuousClock.now + timeout
+        while store.replicaPosition < position, ContinuousClock.now < deadline {
+            _ = try? await store.catchUpReplica()
+            if store.replicaPosition < position { try? await Task.sleep(for: .milliseconds(2)) }
+        }
+    }
 
     /// One round: while this node holds the key under its lease, keeps the lease alive;
     /// when nobody holds it, tries to take it. A key left under this node's name by a lease it
@@ -314,6 +332,12 @@ final class ClusterNode: Sendable {
                         status.withLock { $0.head = max($0.head, head) }
                     }
                     await report()
+                    if let reports = try? await members() {
+                        let urls = reports.reduce(into: [String: String]()) { urls, member in
+                            if let name = member["name"]?.stringValue, let url = member["url"]?.stringValue { urls[name] = url }
+                        }
+                        peers.withLock { $0 = urls }
+                    }
                     await campaign()
                     if isLeader, ContinuousClock.now - lastCompaction > compactionInterval {
                         lastCompaction = .now

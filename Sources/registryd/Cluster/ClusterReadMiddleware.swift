@@ -10,6 +10,9 @@ struct ClusterReadMiddleware<Context: RequestContext>: RouterMiddleware {
     let node: ClusterNode
 
     static var lastContact: HTTPField.Name { HTTPField.Name("X-Registryd-Last-Contact")! }
+    /// The log position this node had applied when it answered: after a write, at least the
+    /// write's own (what a forwarding node waits for).
+    static var position: HTTPField.Name { HTTPField.Name("X-Registryd-Position")! }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.uri.queryParameters.has("consistent") {
@@ -22,6 +25,7 @@ struct ClusterReadMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await next(request, context)
         response.headers[Self.lastContact] = String(node.staleness)
+        response.headers[Self.position] = String(node.health.position)
         return response
     }
 }

@@ -74,7 +74,10 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     BindingsController.addKeySetRoute(to: router, access: services.access)
     ClusterController.addSnapshotRoute(to: router, node: services.cluster, store: services.store)
     router.add(middleware: InFlightLimitMiddleware(limit: settings.maxInFlight))
-    if let cluster { router.add(middleware: ClusterReadMiddleware(node: cluster)) }
+    if let cluster {
+        router.add(middleware: ClusterWriteForwarder(node: cluster, bodyLimit: settings.bodies.upload))
+        router.add(middleware: ClusterReadMiddleware(node: cluster))
+    }
     router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes,
                                           clientCertificateScopes: settings.tls?.clientScopes ?? []))
     if let rate = settings.rateLimit {

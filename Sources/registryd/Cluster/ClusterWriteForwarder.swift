@@ -1,0 +1,65 @@
+import AsyncHTTPClient
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOHTTP1
+
+/// Cluster mode: a write that reaches a node other than the one holding the election is sent
+/// on to that node, as Consul's followers forward writes to their leader.
+///
+/// Any node may append to the log (a lost race runs the write again), so this is for speed,
+/// not correctness: with one node appending, writes do not race for log positions, and that
+/// node's group commit gathers every client's writes. The answer comes back once this node has
+/// applied the write (the leader names its log position in `X-Registryd-Position`), so a client
+/// still reads its own writes here. When the leader cannot be reached, the write is made here.
+struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
+    let node: ClusterNode
+    /// The largest body forwarded (the daemon's upload limit).
+    let bodyLimit: Int
+
+    static var forwardedBy: HTTPField.Name { HTTPField.Name("X-Registryd-Forwarded-By")! }
+
+    /// Requests that change nothing although they are not GET: queries by POST, decisions.
+    static func isRead(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return request.method == .get || request.method == .head || request.method == .options
+            || path == "/sparql" || path.hasPrefix("/v1/decisions") || path.hasPrefix("/v1/gateway")
+            || path.hasPrefix("/v1/cluster")
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard !Self.isRead(request), request.headers[Self.forwardedBy] == nil, let leader = node.leaderURL else {
+            return try await next(request, context)
+        }
+        var request = request
+        let body = try await request.collectBody(limit: bodyLimit)
+        var outgoing = HTTPClientRequest(url: leader + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string))
+        outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
+        for field in request.headers where ![.connection, .contentLength, .transferEncoding].contains(field.name) {
+            outgoing.headers.add(name: field.name.rawName, value: field.value)
+        }
+        // The client's Host, so that what depends on it (the default base IRI of an update, a
+        // graph named by its URL) is the same as if this node had made the write.
+        if let authority = request.head.authority { outgoing.headers.replaceOrAdd(name: "Host", value: authority) }
+        outgoing.headers.add(name: Self.forwardedBy.rawName, value: node.name)
+        outgoing.body = .bytes(body)
+        let answer: HTTPClientResponse
+        do {
+            answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(60))
+        } catch {
+            // The leader is gone or unreachable: this node appends the write itself.
+            request.body = RequestBody(buffer: body)
+            return try await next(request, context)
+        }
+        let bytes = try await answer.body.collect(upTo: max(bodyLimit, 64 << 20))
+        var headers = HTTPFields()
+        for header in answer.headers where !["connection", "content-length", "transfer-encoding"].contains(header.name.lowercased()) {
+            if let name = HTTPField.Name(header.name) { headers.append(HTTPField(name: name, value: header.value)) }
+        }
+        if let position = answer.headers.first(name: ClusterReadMiddleware<Context>.position.rawName).flatMap({ Int64($0) }) {
+            await node.waitUntilApplied(position, timeout: .seconds(5))
+        }
+        return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers,
+                        body: ResponseBody(byteBuffer: bytes))
+    }
+}
