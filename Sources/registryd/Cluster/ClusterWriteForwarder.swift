@@ -11,7 +11,11 @@ import NIOHTTP1
 /// not correctness: with one node appending, writes do not race for log positions, and that
 /// node's group commit gathers every client's writes. The answer comes back once this node has
 /// applied the write (the leader names its log position in `X-Registryd-Position`), so a client
-/// still reads its own writes here. When the leader cannot be reached, the write is made here.
+/// still reads its own writes here. When the leader cannot be reached, the write is made here;
+/// so is one without a bearer token (a client certificate or an anonymous scope authorizes it
+/// on this connection only). The leader counts a forwarded write against the token's rate
+/// limit again, and a pull registration is fetched by the leader (give nodes the same
+/// `--pull-allow`).
 struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
     let node: ClusterNode
     /// The largest body forwarded (the daemon's upload limit).
@@ -28,7 +32,10 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard !Self.isRead(request), request.headers[Self.forwardedBy] == nil, let leader = node.leaderURL else {
+        // Only what a bearer token authorizes: a client certificate or an anonymous scope belongs
+        // to this connection and would not reach the leader.
+        guard !Self.isRead(request), request.headers[Self.forwardedBy] == nil, request.headers[.authorization] != nil,
+              let leader = node.leaderURL else {
             return try await next(request, context)
         }
         var request = request
