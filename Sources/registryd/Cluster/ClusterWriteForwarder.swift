@@ -23,6 +23,7 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
 
     static var forwardedBy: HTTPField.Name { HTTPField.Name("X-Registryd-Forwarded-By")! }
 
+
     /// Requests that change nothing although they are not GET: queries by POST, decisions.
     static func isRead(_ request: Request) -> Bool {
         let path = request.uri.path
@@ -40,6 +41,12 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
         }
         var request = request
         let body = try await request.collectBody(limit: bodyLimit)
+        // A large write (an import) is appended here: it is not worth a second trip, and the
+        // log takes it in chunks from any node.
+        guard body.readableBytes <= ClusterForwarding.largestForwarded else {
+            request.body = RequestBody(buffer: body)
+            return try await next(request, context)
+        }
         var outgoing = HTTPClientRequest(url: leader + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
         for field in request.headers where ![.connection, .contentLength, .transferEncoding].contains(field.name) {
@@ -52,7 +59,7 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
         outgoing.body = .bytes(body)
         let answer: HTTPClientResponse
         do {
-            answer = try await HTTPClient.shared.execute(outgoing, timeout: .seconds(60))
+            answer = try await ClusterForwarding.client.execute(outgoing, timeout: .seconds(10))
         } catch {
             // The leader is gone or unreachable: this node appends the write itself.
             request.body = RequestBody(buffer: body)
@@ -69,4 +76,19 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
         return Response(status: HTTPResponse.Status(code: Int(answer.status.code)), headers: headers,
                         body: ResponseBody(byteBuffer: bytes))
     }
+}
+
+/// What every ``ClusterWriteForwarder`` shares (a generic type cannot hold it).
+enum ClusterForwarding {
+    /// The largest body passed on (1 MiB); larger writes are made where they arrive.
+    static let largestForwarded = 1 << 20
+
+    /// Its own client: a dead leader must fail a forward at once (AsyncHTTPClient retries a refused connect until its connect timeout: 300 ms here; no
+    /// idle connection kept past 2 s), not hold it for the shared client's minute.
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .milliseconds(300), read: .seconds(10))
+        configuration.connectionPool = .init(idleTimeout: .seconds(2))
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }
