@@ -136,9 +136,7 @@ extension QuadStore {
             if deletedTerms { cache.removeAll() }
             publish(transaction)
         } catch {
-            transaction.end()
-            if connection.isInTransaction { try? connection.execute("ROLLBACK") }
-            transaction.discard()
+            rollBack(transaction)
             throw error
         }
     }

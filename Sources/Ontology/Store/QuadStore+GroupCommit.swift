@@ -120,9 +120,7 @@ extension QuadStore {
             committedToLog(at: position)
             publish(transaction)
         } catch {
-            transaction.end()
-            if connection.isInTransaction { try? connection.execute("ROLLBACK") }
-            transaction.discard()
+            rollBack(transaction)
             throw error
         }
     }

@@ -227,11 +227,17 @@ public final class QuadStore: Sendable {
             publish(transaction)
             return result
         } catch {
-            transaction.end()
-            if connection.isInTransaction { try? connection.execute("ROLLBACK") }
-            transaction.discard()
+            rollBack(transaction)
             throw error
         }
+    }
+
+    /// After a failed write: ends the transaction, rolls SQLite back if it is still in one, and
+    /// forgets what the transaction resolved.
+    func rollBack(_ transaction: Transaction) {
+        transaction.end()
+        if writer.connection.isInTransaction { try? writer.connection.execute("ROLLBACK") }
+        transaction.discard()
     }
 
     /// After COMMIT: publishes the transaction's terms and memory graphs, runs its commit hooks,

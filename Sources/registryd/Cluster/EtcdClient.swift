@@ -47,7 +47,6 @@ final class EtcdClient: Sendable {
     struct KeyValue: Sendable {
         var key: [UInt8]
         var value: [UInt8]
-        var modRevision: Int64
         /// The id of the lease the key is attached to ("" for none).
         var lease: String
     }
@@ -68,7 +67,6 @@ final class EtcdClient: Sendable {
         let kvs = Self.items(answer["kvs"]).compactMap { item -> KeyValue? in
             guard let key = item["key"]?.stringValue.flatMap(Self.bytes) else { return nil }
             return KeyValue(key: key, value: item["value"]?.stringValue.flatMap(Self.bytes) ?? [],
-                            modRevision: Int64(item["mod_revision"]?.stringValue ?? "") ?? 0,
                             lease: item["lease"]?.stringValue ?? "")
         }
         return (Self.revision(of: answer), kvs)
@@ -130,17 +128,6 @@ final class EtcdClient: Sendable {
         if answer["succeeded"] == .bool(true) { return (true, value) }
         let holder = Self.items(Self.items(answer["responses"]).first?["response_range"]?["kvs"]).first?["value"]?.stringValue.flatMap(Self.bytes)
         return (false, holder)
-    }
-
-    /// The cluster's members and, from the member asked, the leader's id and the raft index.
-    func status() throws -> (members: [(id: String, name: String, clientURLs: [String])], leader: String, revision: Int64) {
-        let members = try call("/v3/cluster/member/list", [:])
-        let list: [(id: String, name: String, clientURLs: [String])] = Self.items(members["members"]).map { member in
-            let urls = Self.items(member["clientURLs"]).compactMap(\.stringValue)
-            return (member["ID"]?.stringValue ?? "", member["name"]?.stringValue ?? "", urls)
-        }
-        let status = try call("/v3/maintenance/status", [:])
-        return (list, status["leader"]?.stringValue ?? "", Self.revision(of: status))
     }
 
     /// Follows the keys under `prefix` from `revision`: calls `onChange` for every message the
