@@ -177,6 +177,42 @@ public final class Registry: Sendable {
         await signal.wait(after: index, timeout: timeout)
     }
 
+    /// Waits until an event after `index` matches `filter`, or `timeout` runs out: a filtered
+    /// long-poll or event stream, which changes to other names or kinds do not wake. A watcher
+    /// whose events were discarded returns at once (it must re-list).
+    public func waitForChange(after index: Int64, matching filter: WatchFilter, timeout: Duration) async {
+        guard !filter.isEmpty else { return await waitForChange(after: index, timeout: timeout) }
+        let deadline = ContinuousClock.now + timeout
+        var checked = index
+        while !isShuttingDown {
+            let seen = signal.index
+            if seen > checked {
+                if hasEvent(after: checked, through: seen, matching: filter) { return }
+                checked = seen
+            }
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { return }
+            await signal.wait(after: checked, matching: filter, timeout: remaining)
+        }
+    }
+
+    /// Whether an event in `(after, through]` matches `filter`, or some of them were discarded.
+    func hasEvent(after index: Int64, through last: Int64, matching filter: WatchFilter) -> Bool {
+        state.withLock { state in
+            let oldest = state.events.first?.index ?? state.index + 1
+            if index + 1 < oldest { return true }
+            let start = state.events.partitionPoint { $0.index <= index }
+            for event in state.events[start...] {
+                if event.index > last { break }
+                if filter.matches(event) { return true }
+            }
+            return false
+        }
+    }
+
+    /// Watchers parked now and woken so far (`/metrics`).
+    public var watchers: (waiting: Int, wakeups: Int64) { signal.watchers }
+
     // MARK: Writing
 
     /// What one write changes, applied to the in-memory state after COMMIT.
@@ -266,7 +302,7 @@ public final class Registry: Sendable {
                 let apply = pending
                 transaction.afterCommit {
                     self.state.withLock { apply.apply(to: &$0, retention: self.eventRetention) }
-                    self.signal.publish(apply.index)
+                    self.signal.publish(apply.index, events: apply.events)
                 }
                 return result
             }

@@ -64,7 +64,7 @@ extension Registry {
         let changes = pending
         transaction.afterCommit { [self] in
             state.withLock { changes.apply(to: &$0, retention: eventRetention) }
-            signal.publish(changes.index)
+            signal.publish(changes.index, events: changes.events)
             if !others.isEmpty {
                 for handler in remoteHandlers.withLock({ $0 }) { handler(others) }
             }

@@ -60,9 +60,14 @@ public struct ServiceName: Sendable, Hashable, Comparable, Codable, CustomString
     /// start with it; one without matches the name itself and names below it, never
     /// `snac.asu.edu.evil/...` for `snac.asu.edu`.
     public func isCovered(byPrefix prefix: String) -> Bool {
+        Self.name(value, isCoveredBy: prefix)
+    }
+
+    /// ``isCovered(byPrefix:)`` for a name as text (an event's).
+    static func name(_ name: String, isCoveredBy prefix: String) -> Bool {
         if prefix.isEmpty { return true }
-        if prefix.hasSuffix("/") { return value.hasPrefix(prefix) }
-        return value == prefix || value.hasPrefix(prefix + "/")
+        if prefix.hasSuffix("/") { return name.hasPrefix(prefix) }
+        return name == prefix || name.hasPrefix(prefix + "/")
     }
 
     public init(from decoder: any Decoder) throws {

@@ -33,6 +33,11 @@ extension APIError {
         case let error as HTTPError: self.init(error.status, code: "http.\(error.status.code)", error.body ?? error.status.reasonPhrase)
         case let error as JSONSyntaxError: self.init(.badRequest, code: "request.malformed_json", "the body is not valid JSON: \(error)")
         case is DecodingError: self.init(.badRequest, code: "request.malformed_json", "the request body is not the JSON expected")
+        case is CancellationError:
+            // The client closed the connection during a long-poll: nobody reads the answer, and
+            // nginx's 499 says so in the request log.
+            self.init(HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), code: "request.client_closed",
+                      "the client closed the connection before the answer")
         default:
             logger.error("unhandled error", metadata: ["error": "\(error)"])
             self.init(.internalServerError, code: "internal", "internal error")

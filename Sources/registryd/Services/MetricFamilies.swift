@@ -23,6 +23,8 @@ enum MetricFamilies {
     static var changeIndex: MetricNameDescriptor { family("registryd_change_index", "", "Index of the registry's last change (X-Registryd-Index).") }
     static var heapAllocated: MetricNameDescriptor { family("registryd_heap_allocated", "bytes", "Bytes the allocator (jemalloc) has handed out.") }
     static var heapResident: MetricNameDescriptor { family("registryd_heap_resident", "bytes", "Bytes of memory the allocator (jemalloc) holds resident.") }
+    static var watchers: MetricNameDescriptor { family("registryd_watchers", "", "Long-polls and event streams waiting for a change now.") }
+    static var watchWakeups: MetricNameDescriptor { family("registryd_watch_wakeups", "total", "Times a waiting long-poll or event stream was woken by a change it watches (or by shutdown).") }
     static var graphIndexPending: MetricNameDescriptor { family("registryd_graph_index_pending", "", "Registration graph changes not yet indexed.") }
 
     // The access service.

@@ -43,6 +43,9 @@ struct RegistryMaintenance: Service {
         let indexPending = metrics.makeGauge(descriptor: MetricFamilies.graphIndexPending)
         let clusterLag = metrics.makeGauge(descriptor: MetricFamilies.clusterLag)
         let etcdRoundTrip = metrics.makeGauge(descriptor: MetricFamilies.etcdRoundTrip)
+        let watchers = metrics.makeGauge(descriptor: MetricFamilies.watchers)
+        let watchWakeups = metrics.makeCounter(descriptor: MetricFamilies.watchWakeups)
+        var wakeupsCounted: Int64 = 0
         var ticks = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
@@ -62,6 +65,10 @@ struct RegistryMaintenance: Service {
             // a tick's time at most so that leases still expire on time.
             _ = await store.indexMemoryGraphs(quietFor: .milliseconds(200), budget: interval / 10, quietBudget: interval)
             indexPending.set(Double(store.memoryGraphs.pendingChangeCount))
+            let watching = registry.watchers
+            watchers.set(Double(watching.waiting))
+            watchWakeups.increment(by: watching.wakeups - wakeupsCounted)
+            wakeupsCounted = watching.wakeups
             if let cluster {
                 let health = cluster.health
                 clusterLag.set(Double(health.head - health.position))

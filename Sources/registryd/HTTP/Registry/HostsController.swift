@@ -51,7 +51,7 @@ struct HostsController {
         if let status = query["status"], status != "online", status != "offline" {
             throw RegistryError(.invalidRequest, "`status`: expected online or offline")
         }
-        try await LongPoll.wait(request, registry: registry)
+        try await LongPoll.wait(request, registry: registry, for: WatchFilter(kinds: ["host.*"]))
         let index = registry.index
         struct Body: Encodable {
             var index: Int64

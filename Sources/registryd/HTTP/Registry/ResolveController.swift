@@ -26,7 +26,9 @@ struct ResolveController {
     private func resolve(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         try context.requireQuery()
         let name = try name(request)
-        try await LongPoll.wait(request, registry: registry)
+        // What the answer depends on: the name's registrations and pins, and the policies' routes.
+        try await LongPoll.wait(request, registry: registry,
+                                for: WatchFilter(name: .resolving(name.value), alwaysKinds: [RegistryEvent.Kind.policyChanged.rawValue]))
         let route = access.policies.route(for: name.value)
         var resolution: Resolution
         do {

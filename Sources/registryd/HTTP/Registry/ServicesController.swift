@@ -119,7 +119,8 @@ struct ServicesController {
             }
             filter.ontologyClass = iri
         }
-        try await LongPoll.wait(request, registry: registry)
+        try await LongPoll.wait(request, registry: registry,
+                                for: WatchFilter(name: filter.namePrefix.map { .prefix($0) }, kinds: ["service.*"]))
         let (index, registrations) = try await registry.registrations(matching: filter)
         struct Body: Encodable {
             var index: Int64
@@ -166,29 +167,5 @@ struct ServicesController {
             }
         }
         return try JSONResponse.make(["id": id, "expires": JSONResponse.time(expires)])
-    }
-}
-
-/// Consul-style blocking queries: `?index=N&wait=30s` holds the request until the registry's
-/// index passes N or the wait (default 60 s, at most 10 min) runs out.
-enum LongPoll {
-    static func wait(_ request: Request, registry: Registry) async throws {
-        let query = request.uri.queryParameters
-        var wait: Int64 = 60_000
-        if let text = query.get("wait") {
-            if let value = LeaseDuration.milliseconds(text) {
-                wait = min(value, 600_000)
-            } else if !text.isEmpty, text.drop(while: { $0.isASCII && $0.isNumber }).allSatisfy({ "mshd.".contains($0) }),
-                      text.first?.isNumber == true {
-                wait = 600_000  // well formed but longer than LeaseDuration reads: the 10 min cap
-            } else {
-                throw RegistryError(.invalidRequest, "`wait`: `\(text)` is not a duration such as 30s")
-            }
-        }
-        guard let indexText = query.get("index") else { return }
-        guard let index = Int64(indexText), index >= 0 else {
-            throw RegistryError(.invalidRequest, "`index`: expected a change index (a non-negative integer)")
-        }
-        await registry.waitForChange(after: index, timeout: .milliseconds(wait))
     }
 }
