@@ -143,6 +143,8 @@ def auth_location(name, extra=""):
             proxy_set_header Content-Length "";
             proxy_set_header X-Original-URI $request_uri;
             proxy_set_header X-Original-Method $request_method;
+            proxy_set_header X-Forwarded-Uri "";
+            proxy_set_header X-Forwarded-Method "";
             proxy_set_header X-Registryd-Token "{gateway_token}";
             {extra}
         }}"""

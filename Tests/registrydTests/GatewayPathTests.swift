@@ -1,3 +1,4 @@
+import HTTPTypes
 import Testing
 @testable import registryd
 
@@ -37,5 +38,28 @@ struct GatewayPathTests {
         #expect(settings.actions["OPTIONS"] == nil)
         #expect(throws: GatewaySettingsError.self) { try settings.setAction("GET=read") }
         #expect(throws: GatewaySettingsError.self) { try settings.setAction("GET") }
+    }
+}
+
+/// The original request as nginx and as Caddy or Traefik send it, and the refusal of two that differ.
+struct GatewayOriginalRequestTests {
+    @Test func eitherFormIsTheOriginal() throws {
+        let nginx: HTTPFields = [.originalURI: "/shop.example/a", .originalMethod: "PUT"]
+        #expect(try GatewayController.original(nginx).get() == ("/shop.example/a", "PUT"))
+        let caddy: HTTPFields = [.forwardedURI: "/shop.example/a", .forwardedMethod: "DELETE"]
+        #expect(try GatewayController.original(caddy).get() == ("/shop.example/a", "DELETE"))
+        let both: HTTPFields = [.originalURI: "/shop.example/a", .forwardedURI: "/shop.example/a"]
+        #expect(try GatewayController.original(both).get() == ("/shop.example/a", nil))
+    }
+
+    @Test func twoDifferentOriginalsAreRefused() {
+        let uris: HTTPFields = [.originalURI: "/shop.example/Cart", .forwardedURI: "/shop.example/Vault"]
+        #expect(throws: GatewayPathError.self) { try GatewayController.original(uris).get() }
+        let methods: HTTPFields = [.originalMethod: "GET", .forwardedMethod: "DELETE"]
+        #expect(throws: GatewayPathError.self) { try GatewayController.original(methods).get() }
+        var repeated = HTTPFields()
+        repeated.append(HTTPField(name: .forwardedURI, value: "/shop.example/Cart"))
+        repeated.append(HTTPField(name: .forwardedURI, value: "/shop.example/Vault"))
+        #expect(throws: GatewayPathError.self) { try GatewayController.original(repeated).get() }
     }
 }

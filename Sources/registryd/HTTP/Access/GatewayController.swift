@@ -7,13 +7,17 @@ import JOSE
 import Ontology
 import Registry
 
-/// `/v1/gateway/authorize`: the nginx `auth_request` adapter. 200 with the binding in
-/// `X-Registryd-Binding`, 401 without a valid credential or binding, 403 when denied.
+/// `/v1/gateway/authorize`: the adapter of nginx's `auth_request` and of Caddy's and Traefik's
+/// `forward_auth`. 200 with the binding in `X-Registryd-Binding`, 401 without a valid credential
+/// or binding, 403 when denied.
 ///
 /// What is judged comes from the original request, never from what its client may add
-/// (docs/trust.md): the API name is the path of `X-Original-URI` (a path that could mean two
+/// (docs/trust.md): the API name is the path of `X-Original-URI` (nginx) or `X-Forwarded-Uri`
+/// (Caddy, Traefik), refused when both are sent and differ, since a client can add the one its
+/// gateway does not set (a path that could mean two
 /// things to two servers, with `;`, `#`, escaped `/` or `.`, empty or dot segments, is refused,
-/// not judged), and the action from the original method (`X-Original-Method`) through
+/// not judged), and the action from the original method (`X-Original-Method` or
+/// `X-Forwarded-Method`, likewise) through
 /// ``GatewaySettings/actions``; the method is in the decision's context (`context.method`) and
 /// in the binding, which is good for that method only. `X-Registryd-API`, `X-Registryd-Action`
 /// and `X-Registryd-Prefix` are read only when an admin started the daemon with
@@ -33,13 +37,18 @@ struct GatewayController {
     private func authorize(_ request: Request, _ context: RegistrydContext) async throws -> Response {
         try context.require("authorize gateway requests (decide scope)", \.mayDecide)
         let headers = request.headers
-        let method = (headers[.originalMethod] ?? request.method.rawValue).uppercased()
+        let original: (uri: String?, method: String?)
+        switch Self.original(headers) {
+        case .success(let found): original = found
+        case .failure(let problem): return denial(.forbidden, problem.message, code: "gateway.ambiguous_request")
+        }
+        let method = (original.method ?? request.method.rawValue).uppercased()
         let api: String
         if settings.trustsHeaders, let named = headers[.registrydAPI] {
             api = named
         } else {
-            guard let uri = headers[.originalURI] else {
-                throw APIError(.badRequest, code: "gateway.no_uri", "the gateway must send X-Original-URI")
+            guard let uri = original.uri else {
+                throw APIError(.badRequest, code: "gateway.no_uri", "the gateway must send X-Original-URI (nginx) or X-Forwarded-Uri (Caddy, Traefik)")
             }
             let prefix = settings.trustsHeaders ? headers[.registrydPrefix] : nil
             switch GatewayPath.apiName(uri: uri, prefix: prefix) {
@@ -98,6 +107,22 @@ struct GatewayController {
         return denial(.forbidden, outcome.decision.reason)
     }
 
+    /// The original request's URI and method, as nginx (`X-Original-*`) or Caddy and Traefik
+    /// (`X-Forwarded-*`) send them. Both forms present and different: one was the client's.
+    static func original(_ headers: HTTPFields) -> Result<(uri: String?, method: String?), GatewayPathError> {
+        func one(_ name: String, _ nginx: HTTPField.Name, _ forwarded: HTTPField.Name) -> Result<String?, GatewayPathError> {
+            let values = headers[values: nginx] + headers[values: forwarded]
+            guard let first = values.first else { return .success(nil) }
+            guard values.allSatisfy({ $0 == first }) else {
+                return .failure(GatewayPathError("the original request's \(name) is given twice, differently (\(nginx) and \(forwarded), or repeated): a client may have set one"))
+            }
+            return .success(first)
+        }
+        return one("URI", .originalURI, .forwardedURI).flatMap { uri in
+            one("method", .originalMethod, .forwardedMethod).map { (uri: uri, method: $0) }
+        }
+    }
+
     /// Who a credential is about and until when, when its signature verifies.
     private func subject(of credential: String) -> (String, Double)? {
         guard case .success(let verified) = access.verifier.verify(credential) else { return nil }
@@ -122,6 +147,8 @@ struct GatewayController {
 extension HTTPField.Name {
     static let originalURI = HTTPField.Name("X-Original-URI")!
     static let originalMethod = HTTPField.Name("X-Original-Method")!
+    static let forwardedURI = HTTPField.Name("X-Forwarded-Uri")!
+    static let forwardedMethod = HTTPField.Name("X-Forwarded-Method")!
     static let registrydAPI = HTTPField.Name("X-Registryd-API")!
     static let registrydAction = HTTPField.Name("X-Registryd-Action")!
     static let registrydPrefix = HTTPField.Name("X-Registryd-Prefix")!
