@@ -20,13 +20,40 @@ extension AccessService {
     ///     for that method only.
     public func decide(subject: String, credentials: [String], api: String, action: Action, context: [String: JSONValue],
                        explain: Bool, issueBinding: Bool = true, method: String? = nil) async throws -> Outcome {
+        guard let observer = decisionObserver.withLock({ $0 }) else {
+            return try await decideUnobserved(subject: subject, credentials: credentials, api: api, action: action, context: context,
+                                              explain: explain, issueBinding: issueBinding, method: method).outcome
+        }
+        let started = ContinuousClock.now
+        let (outcome, attributes) = try await decideUnobserved(subject: subject, credentials: credentials, api: api, action: action,
+                                                               context: context, explain: explain, issueBinding: issueBinding, method: method)
+        let latency = ContinuousClock.now - started
+        observer(DecisionRecord(time: clock().seconds, subject: subject, api: api, action: action, method: method, decision: outcome.decision,
+                                binding: outcome.claims?.jti, attributes: attributes(), latency: latency))
+        return outcome
+    }
+
+    /// Sets what is told of every decision from now on (nil: nobody).
+    public func observeDecisions(_ observer: (@Sendable (DecisionRecord) -> Void)?) {
+        decisionObserver.withLock { $0 = observer }
+    }
+
+    private func decideUnobserved(subject: String, credentials: [String], api: String, action: Action, context: [String: JSONValue],
+                                  explain: Bool, issueBinding: Bool, method: String?) async throws
+        -> (outcome: Outcome, attributes: @Sendable () -> [(String, String)]) {
         let (policies, verifier, record) = state.withLock { ($0.policies, $0.verifier, $0.subjects[subject]) }
         let facts = try await ontology.facts(api: api, policies: policies)
         let now = clock().seconds
         let evidence = SubjectEvidence(subject: subject, credentials: credentials, registryAttributes: record ?? [:], context: context)
         let bag = AttributeResolver.resolve(evidence, api: api, at: now, policies: policies, verifier: verifier, ontology: facts)
         let decision = DecisionPoint.decide(api: api, action: action, at: now, attributes: bag, policies: policies, explain: explain)
-        guard decision.effect == .permit, issueBinding else { return Outcome(decision: decision) }
+        // The attributes as the policies read them, written out only when a log asks.
+        let attributes: @Sendable () -> [(String, String)] = {
+            policies.attributes.compactMap { declaration in
+                bag.values[declaration.slot].map { (declaration.reference.description, $0.description) }
+            }
+        }
+        guard decision.effect == .permit, issueBinding else { return (Outcome(decision: decision), attributes) }
         // The same request again, with nothing changed since (policies, registry, credentials),
         // gets the binding issued for it while that has at least half its life left: a gateway
         // asking many times a second then costs no signature, and the bindings kept in memory
@@ -39,7 +66,7 @@ extension AccessService {
             let life = Double(issued.claims.exp - issued.claims.iat)
             return Double(issued.claims.exp) - now >= life / 2 ? issued : nil
         }) {
-            return Outcome(decision: decision, binding: issued.token, claims: issued.claims, claimsJSON: issued.claimsJSON)
+            return (Outcome(decision: decision, binding: issued.token, claims: issued.claims, claimsJSON: issued.claimsJSON), attributes)
         }
         var (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
         claims.method = method
@@ -54,7 +81,7 @@ extension AccessService {
                                                        instances: instances)
             if let key { state.reusable[key] = claims.jti }
         }
-        return Outcome(decision: decision, binding: token, claims: claims, claimsJSON: claimsJSON)
+        return (Outcome(decision: decision, binding: token, claims: claims, claimsJSON: claimsJSON), attributes)
     }
 
     /// Whether the `create`/`destroy` policies let the subject write the name: always, when

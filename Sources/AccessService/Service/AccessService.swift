@@ -28,6 +28,8 @@ public final class AccessService: Sendable {
     /// Seconds since 1970 (a test moves it).
     public let clock: @Sendable () -> Timestamp
     let state: Mutex<State>
+    /// Told of every decision (the daemon's decision log); nil: nothing is recorded.
+    let decisionObserver = Mutex<(@Sendable (DecisionRecord) -> Void)?>(nil)
     /// Policy, authority and subject changes one at a time, so each validates against the last.
     let writer = SerialWriter()
 

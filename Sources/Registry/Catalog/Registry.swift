@@ -280,6 +280,8 @@ public final class Registry: Sendable {
     /// state with the changes of the writes before it in the group, and its own changes are
     /// handed on to the writes after it, in the transaction's user info.
     func write<T: Sendable>(_ body: @escaping @Sendable (QuadStore.Transaction, StateView, inout Pending) throws -> T) async throws -> T {
+        // Read here, on the caller's task: the group commit runs `body` on the writer's.
+        let author = ChangeAuthor.token
         do {
             return try await store.groupedWrite { transaction in
                 let batch = transaction[Self.batchKey] as? Pending
@@ -287,6 +289,9 @@ public final class Registry: Sendable {
                 var pending = Pending(index: current.index, time: self.now())
                 let result = try body(transaction, current, &pending)
                 guard !pending.events.isEmpty else { return result }
+                if let author {
+                    for position in pending.events.indices { pending.events[position].token = author }
+                }
                 for event in pending.events {
                     try transaction.appendJournal(event.compactJSON, sequence: event.index)
                 }

@@ -41,6 +41,9 @@ public struct RegistryEvent: Codable, Sendable, Hashable {
     /// For a registration that is a Thing Description: the TD's `id` (the WoT directory's
     /// notifications name Things by it).
     public var thing: String?
+    /// The id of the token whose request made the change (``ChangeAuthor``); none for the
+    /// daemon's own changes (expired leases, health checks, ontology loads).
+    public var token: String?
 }
 
 /// Written directly for the change log (each write journals its events on the store's single
@@ -55,6 +58,7 @@ extension RegistryEvent: CompactJSONWritable {
         writer.member("name", name)
         writer.member("thing", thing)
         writer.member("time", time)
+        writer.member("token", token)
         writer.member("type", type.rawValue)
         writer.member("version", version)
         writer.endObject()

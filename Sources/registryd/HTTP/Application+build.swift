@@ -55,6 +55,8 @@ struct Services: Sendable {
     let metrics: PrometheusCollectorRegistry
     /// This daemon as a cluster node (nil: single-node).
     var cluster: ClusterNode? = nil
+    /// `serve --audit-log`: every change by a token, as JSON lines.
+    var auditLog: JSONLinesLog? = nil
 }
 
 /// Builds the router with every controller; shared by `serve` and the tests.
@@ -80,6 +82,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     }
     router.add(middleware: AuthMiddleware(tokens: services.tokens, anonymousScopes: settings.anonymousScopes,
                                           clientCertificateScopes: settings.tls?.clientScopes ?? []))
+    router.add(middleware: AuditLogMiddleware(log: services.auditLog))
     if let rate = settings.rateLimit {
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(rate: rate, burst: settings.rateBurst)))
     }

@@ -34,6 +34,8 @@ struct Serve: AsyncParsableCommand {
 
     @OptionGroup(title: "Cluster") var cluster: ClusterOptions
 
+    @OptionGroup(title: "Decision and audit logs") var logs: LogOptions
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
 
@@ -101,7 +103,7 @@ struct Serve: AsyncParsableCommand {
         let metrics = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: metrics))
         let services = Services(store: setup.store, registry: setup.registry, tokens: setup.tokens, access: setup.access, metrics: metrics,
-                                cluster: node)
+                                cluster: node, auditLog: try logs.open(access: setup.access))
         let host = settings.host
         let scheme = settings.tls == nil ? "http" : "https"
         let group = try buildServiceGroup(settings, services: services) { port in
