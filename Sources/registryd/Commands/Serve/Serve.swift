@@ -77,8 +77,15 @@ struct Serve: AsyncParsableCommand {
         }
         var settings = try self.settings()
         let node = try cluster.makeNode(defaultName: "\(ProcessInfo.processInfo.hostName):\(settings.port)")
-        let setup = try await DaemonSetup.open(data: data, bindingTTL: Double(access.bindingTTL), eventRetention: eventRetention,
+        let setup: DaemonSetup
+        do {
+            setup = try await DaemonSetup.open(data: data, bindingTTL: Double(access.bindingTTL), eventRetention: eventRetention,
                                                durability: durability.store, cluster: node)
+        } catch {
+            // The etcd client's connections close before the process exits with the error.
+            await node?.client.shutdown()
+            throw error
+        }
         defer { setup.store.close() }
         if let token = setup.newAdminToken {
             writeToStandardOutput("""
