@@ -161,6 +161,11 @@ def filtered_long_polls(daemon):
     waited, status, body = timed(daemon, f"/v1/services?name={SITE}/Lab&index={index}&wait=10s",
                                  lambda: call(daemon.base, "PUT", "/v1/services/lab-1/health", {"status": "degraded"}, token=daemon.admin))
     check("a services long-poll returns when its prefix changes", 0.25 <= waited < 3 and status == 200, (waited, status))
+    _, plain, _ = call(daemon.base, "GET", "/v1/services", token=daemon.admin)
+    _, blocking, _ = call(daemon.base, "GET", "/v1/services?index=0&wait=1s", token=daemon.admin)
+    check("a blocking query's answer says Connection: close (its connection cannot be reused), a plain GET's does not",
+          (blocking.get("Connection") or "").lower() == "close" and (plain.get("Connection") or "").lower() != "close",
+          (blocking.get("Connection"), plain.get("Connection")))
     index = int(call(daemon.base, "GET", "/v1/services", token=daemon.admin)[1]["X-Registryd-Index"])
     resolve = f"/v1/resolve?name={SITE}/Lab/main/op&index={index}&wait=10s"
     waited, status, body = timed(daemon, f"/v1/resolve?name={SITE}/Lab/main/op&index={index}&wait=1500ms",

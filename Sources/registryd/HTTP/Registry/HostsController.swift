@@ -51,7 +51,7 @@ struct HostsController {
         if let status = query["status"], status != "online", status != "offline" {
             throw RegistryError(.invalidRequest, "`status`: expected online or offline")
         }
-        try await LongPoll.wait(request, registry: registry, for: WatchFilter(kinds: ["host.*"]))
+        let blocked = try await LongPoll.wait(request, registry: registry, for: WatchFilter(kinds: ["host.*"]))
         let index = registry.index
         struct Body: Encodable {
             var index: Int64
@@ -63,7 +63,7 @@ struct HostsController {
                 && (query["architecture"].map { $0 == host.architecture } ?? true)
                 && (query["os"].map { $0 == host.os } ?? true)
         }
-        return try JSONResponse.make(Body(index: index, hosts: hosts), index: index)
+        return LongPoll.closing(try JSONResponse.make(Body(index: index, hosts: hosts), index: index), if: blocked)
     }
 
     private func show(_ context: RegistrydContext) throws -> Response {

@@ -7,7 +7,10 @@ import Registry
 /// Each endpoint says what concerns it with a ``WatchFilter`` (a long-poll on one name wakes
 /// for that name only).
 enum LongPoll {
-    static func wait(_ request: Request, registry: Registry, for filter: WatchFilter = WatchFilter()) async throws {
+    /// Returns whether the request was a blocking query (its answer must then close the
+    /// connection: ``closing(_:if:)``).
+    @discardableResult
+    static func wait(_ request: Request, registry: Registry, for filter: WatchFilter = WatchFilter()) async throws -> Bool {
         let query = request.uri.queryParameters
         var wait: Int64 = 60_000
         if let text = query.get("wait") {
@@ -20,17 +23,28 @@ enum LongPoll {
                 throw RegistryError(.invalidRequest, "`wait`: `\(text)` is not a duration such as 30s")
             }
         }
-        guard let indexText = query.get("index") else { return }
+        guard let indexText = query.get("index") else { return false }
         guard let index = Int64(indexText), index >= 0 else {
             throw RegistryError(.invalidRequest, "`index`: expected a change index (a non-negative integer)")
         }
         // A client that gives up (its own timeout shorter than `wait`) closes the connection: the
-        // wait ends then, rather than holding a watcher for up to 10 minutes. Hummingbird closes the
-        // connection after such a request's response, so only blocking queries pay for it.
+        // wait ends then, rather than holding a watcher for up to 10 minutes. Hummingbird cannot
+        // keep a connection whose request body was consumed this way, so only blocking queries
+        // pay for it, and their answer says `Connection: close`.
         try await request.body.consumeWithCancellationOnInboundClose { _ in
             await registry.waitForChange(after: index, matching: filter, timeout: .milliseconds(wait))
             try Task.checkCancellation()
         }
+        return true
+    }
+
+    /// `response`, saying `Connection: close` after a blocking query (the server closes it then:
+    /// a client told so opens a new connection instead of finding this one dead).
+    static func closing(_ response: Response, if blocked: Bool) -> Response {
+        guard blocked else { return response }
+        var response = response
+        response.headers[.connection] = "close"
+        return response
     }
 
     /// The filter an event stream's query gives: `name` (a name prefix, as in

@@ -27,8 +27,8 @@ struct ResolveController {
         try context.requireQuery()
         let name = try name(request)
         // What the answer depends on: the name's registrations and pins, and the policies' routes.
-        try await LongPoll.wait(request, registry: registry,
-                                for: WatchFilter(name: .resolving(name.value), alwaysKinds: [RegistryEvent.Kind.policyChanged.rawValue]))
+        let blocked = try await LongPoll.wait(request, registry: registry,
+                                              for: WatchFilter(name: .resolving(name.value), alwaysKinds: [RegistryEvent.Kind.policyChanged.rawValue]))
         let route = access.policies.route(for: name.value)
         var resolution: Resolution
         do {
@@ -46,7 +46,7 @@ struct ResolveController {
                 resolution.apply(route: route.id, versions: route.targets.map { ($0.version, $0.weight) })
             }
         }
-        return try JSONResponse.make(resolution, index: resolution.index)
+        return LongPoll.closing(try JSONResponse.make(resolution, index: resolution.index), if: blocked)
     }
 
     private func pin(_ request: Request, _ context: RegistrydContext) async throws -> Response {

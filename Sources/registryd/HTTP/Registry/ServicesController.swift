@@ -119,14 +119,15 @@ struct ServicesController {
             }
             filter.ontologyClass = iri
         }
-        try await LongPoll.wait(request, registry: registry,
-                                for: WatchFilter(name: filter.namePrefix.map { .prefix($0) }, kinds: ["service.*"]))
+        let blocked = try await LongPoll.wait(request, registry: registry,
+                                              for: WatchFilter(name: filter.namePrefix.map { .prefix($0) }, kinds: ["service.*"]))
         let (index, registrations) = try await registry.registrations(matching: filter)
         struct Body: Encodable {
             var index: Int64
             var services: [RegistrationView]
         }
-        return try JSONResponse.make(Body(index: index, services: registrations.map { RegistrationView($0) }), index: index)
+        return LongPoll.closing(try JSONResponse.make(Body(index: index, services: registrations.map { RegistrationView($0) }), index: index),
+                                if: blocked)
     }
 
     private func show(_ context: RegistrydContext) throws -> Response {
