@@ -117,7 +117,7 @@ class Site:
 
     def add_node(self, name, data=None):
         node = Daemon(binary, prefix=f"registryd-cluster-{name}-", data=data,
-                      args=["--etcd", self.etcd.urls, "--node", name,
+                      args=["--etcd", self.etcd.urls, "--node", name, "--audit-log", f"{self.etcd.dir}/{name}-audit.jsonl",
                             # A short log, so that compaction runs during the test and a new
                             # node must start from a snapshot.
                             "--cluster-log-retain", "20", "--cluster-compact-interval", "1"])
@@ -153,6 +153,16 @@ class Site:
         digests = [self.request(node, "GET", "/v1/cluster/digest")[2] for node in self.nodes]
         same = all(isinstance(d, dict) for d in digests) and len({(d["position"], d["digest"]) for d in digests}) == 1
         checks.check(f"{scenario}: every node's state digest is the same", same, json.dumps(digests))
+
+    def audit_lines(self):
+        """Every node's audit log (`serve --audit-log`), as parsed lines."""
+        lines = []
+        for name in self.names:
+            try:
+                lines += [json.loads(line) for line in open(f"{self.etcd.dir}/{name}-audit.jsonl")]
+            except FileNotFoundError:
+                pass
+        return lines
 
     def close(self):
         for node in self.nodes:
@@ -198,6 +208,8 @@ def visibility_and_followers(site):
             took = wait_for(lambda: site.request(other, "GET", f"/v1/services/{instance}")[0] == 200, 5)
             worst = max(worst, took if took is not None else 99)
     checks.check("every registration is visible on every other node within 1 s", worst < 1.0, f"worst {worst:.3f} s")
+    registrations = [line for line in site.audit_lines() if line.get("path") == "/v1/services" and line.get("status") == 201]
+    checks.check("each of the three registrations is in one node's audit log, once", len(registrations) == 3, registrations)
     print(f"cluster: slowest visibility on another node {worst * 1000:.0f} ms")
 
     a, b, c = site.nodes
@@ -529,6 +541,12 @@ def pin_flips(site):
                  linear, f"ordered {len(ordered)} of {len(ops)}; initial {initial}")
     losers = [status for _, status, _ in history if status != 200]
     checks.check("pin flips: the others lose with 409", all(s == 409 for s in losers), set(losers))
+    flips = [line for line in site.audit_lines() if line.get("path") == "/v1/resolve/pin"]
+    forwarded = [line for line in flips if line.get("forwarded_by")]
+    checks.check("pin flips: each is audited once; those forwarded, by the leader, naming the node and the client's address",
+                 len(flips) == len(history) and forwarded and all(line.get("forwarded_for") == "127.0.0.1"
+                                                                 and line.get("forwarded_by") in site.names for line in forwarded),
+                 (len(flips), len(history), len(forwarded)))
     print(f"cluster: {len(wins)} pin flips succeeded, {len(losers)} lost the race, through 3 nodes; "
           f"{len(ops)} operations checked for linearizability in {time.monotonic() - started:.2f} s")
     site.check_digests("pin flips")

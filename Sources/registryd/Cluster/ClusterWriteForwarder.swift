@@ -16,12 +16,12 @@ import NIOHTTP1
 /// on this connection only). The leader counts a forwarded write against the token's rate
 /// limit again, and a pull registration is fetched by the leader (give nodes the same
 /// `--pull-allow`).
-struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
+struct ClusterWriteForwarder: RouterMiddleware {
+    typealias Context = RegistrydContext
     let node: ClusterNode
     /// The largest body forwarded (the daemon's upload limit).
     let bodyLimit: Int
 
-    static var forwardedBy: HTTPField.Name { HTTPField.Name("X-Registryd-Forwarded-By")! }
 
 
     /// Requests that change nothing although they are not GET: queries by POST, decisions.
@@ -35,7 +35,7 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         // Only what a bearer token authorizes: a client certificate or an anonymous scope belongs
         // to this connection and would not reach the leader.
-        guard !Self.isRead(request), request.headers[Self.forwardedBy] == nil, request.headers[.authorization] != nil,
+        guard !Self.isRead(request), request.headers[HTTPField.Name.forwardedBy] == nil, request.headers[.authorization] != nil,
               let leader = node.leaderURL else {
             return try await next(request, context)
         }
@@ -49,13 +49,14 @@ struct ClusterWriteForwarder<Context: RequestContext>: RouterMiddleware {
         }
         var outgoing = HTTPClientRequest(url: leader + (request.uri.string.hasPrefix("/") ? request.uri.string : "/" + request.uri.string))
         outgoing.method = HTTPMethod(rawValue: request.method.rawValue)
-        for field in request.headers where ![.connection, .contentLength, .transferEncoding].contains(field.name) {
+        for field in request.headers where ![.connection, .contentLength, .transferEncoding, HTTPField.Name.forwardedFor].contains(field.name) {
             outgoing.headers.add(name: field.name.rawName, value: field.value)
         }
         // The client's Host, so that what depends on it (the default base IRI of an update, a
         // graph named by its URL) is the same as if this node had made the write.
         if let authority = request.head.authority { outgoing.headers.replaceOrAdd(name: "Host", value: authority) }
-        outgoing.headers.add(name: Self.forwardedBy.rawName, value: node.name)
+        outgoing.headers.add(name: HTTPField.Name.forwardedBy.rawName, value: node.name)
+        if let client = context.remoteHost { outgoing.headers.add(name: HTTPField.Name.forwardedFor.rawName, value: client) }
         outgoing.body = .bytes(body)
         let answer: HTTPClientResponse
         do {
@@ -91,4 +92,11 @@ enum ClusterForwarding {
         configuration.connectionPool = .init(idleTimeout: .seconds(2))
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }()
+}
+
+extension HTTPField.Name {
+    /// The node that forwarded a write to the leader (a forwarded write is not forwarded again).
+    static let forwardedBy = HTTPField.Name("X-Registryd-Forwarded-By")!
+    /// The address of the client whose write a node forwards, for the leader's audit log.
+    static let forwardedFor = HTTPField.Name("X-Registryd-Forwarded-For")!
 }

@@ -44,6 +44,11 @@ struct AuditLogMiddleware: RouterMiddleware {
         writer.member("time", Timestamp.now.description)
         writer.member("token", context.principal?.tokenID)
         writer.member("address", context.remoteHost)
+        // Cluster mode: a write another node forwarded to the leader is logged here, the leader;
+        // `address` is then that node's, and these say which node and whose write it was (as the
+        // node claims: any client can send the headers, `address` is what this server saw).
+        writer.member("forwarded_by", request.headers[.forwardedBy])
+        writer.member("forwarded_for", request.headers[.forwardedFor])
         writer.member("method", request.method.rawValue)
         writer.member("path", request.uri.path)
         writer.member("status", status)
