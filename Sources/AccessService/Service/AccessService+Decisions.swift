@@ -25,11 +25,15 @@ extension AccessService {
                                               explain: explain, issueBinding: issueBinding, method: method).outcome
         }
         let started = ContinuousClock.now
-        let (outcome, attributes) = try await decideUnobserved(subject: subject, credentials: credentials, api: api, action: action,
-                                                               context: context, explain: explain, issueBinding: issueBinding, method: method)
+        let (outcome, bag, policies) = try await decideUnobserved(subject: subject, credentials: credentials, api: api, action: action,
+                                                                  context: context, explain: explain, issueBinding: issueBinding, method: method)
         let latency = ContinuousClock.now - started
+        // The attributes as the policies read them, written out only for the log.
+        let attributes = policies.attributes.compactMap { declaration in
+            bag.values[declaration.slot].map { (declaration.reference.description, $0.description) }
+        }
         observer(DecisionRecord(time: clock().seconds, subject: subject, api: api, action: action, method: method, decision: outcome.decision,
-                                binding: outcome.claims?.jti, attributes: attributes(), latency: latency))
+                                binding: outcome.claims?.jti, attributes: attributes, latency: latency))
         return outcome
     }
 
@@ -40,20 +44,14 @@ extension AccessService {
 
     private func decideUnobserved(subject: String, credentials: [String], api: String, action: Action, context: [String: JSONValue],
                                   explain: Bool, issueBinding: Bool, method: String?) async throws
-        -> (outcome: Outcome, attributes: @Sendable () -> [(String, String)]) {
+        -> (outcome: Outcome, attributes: AttributeBag, policies: PolicySet) {
         let (policies, verifier, record) = state.withLock { ($0.policies, $0.verifier, $0.subjects[subject]) }
         let facts = try await ontology.facts(api: api, policies: policies)
         let now = clock().seconds
         let evidence = SubjectEvidence(subject: subject, credentials: credentials, registryAttributes: record ?? [:], context: context)
         let bag = AttributeResolver.resolve(evidence, api: api, at: now, policies: policies, verifier: verifier, ontology: facts)
         let decision = DecisionPoint.decide(api: api, action: action, at: now, attributes: bag, policies: policies, explain: explain)
-        // The attributes as the policies read them, written out only when a log asks.
-        let attributes: @Sendable () -> [(String, String)] = {
-            policies.attributes.compactMap { declaration in
-                bag.values[declaration.slot].map { (declaration.reference.description, $0.description) }
-            }
-        }
-        guard decision.effect == .permit, issueBinding else { return (Outcome(decision: decision), attributes) }
+        guard decision.effect == .permit, issueBinding else { return (Outcome(decision: decision), bag, policies) }
         // The same request again, with nothing changed since (policies, registry, credentials),
         // gets the binding issued for it while that has at least half its life left: a gateway
         // asking many times a second then costs no signature, and the bindings kept in memory
@@ -66,7 +64,7 @@ extension AccessService {
             let life = Double(issued.claims.exp - issued.claims.iat)
             return Double(issued.claims.exp) - now >= life / 2 ? issued : nil
         }) {
-            return (Outcome(decision: decision, binding: issued.token, claims: issued.claims, claimsJSON: issued.claimsJSON), attributes)
+            return (Outcome(decision: decision, binding: issued.token, claims: issued.claims, claimsJSON: issued.claimsJSON), bag, policies)
         }
         var (claims, instances) = bindingClaims(for: decision, subject: subject, api: api, action: action, policies: policies, now: now)
         claims.method = method
@@ -81,7 +79,7 @@ extension AccessService {
                                                        instances: instances)
             if let key { state.reusable[key] = claims.jti }
         }
-        return (Outcome(decision: decision, binding: token, claims: claims, claimsJSON: claimsJSON), attributes)
+        return (Outcome(decision: decision, binding: token, claims: claims, claimsJSON: claimsJSON), bag, policies)
     }
 
     /// Whether the `create`/`destroy` policies let the subject write the name: always, when
