@@ -33,7 +33,8 @@ public struct Constraints: Sendable, Hashable, Codable {
 
     public var isEmpty: Bool { messagesPerSecond == nil && bytesPerSecond == nil && burst == nil }
 
-    mutating func tighten(with other: Constraints) {
+    /// Keeps the smaller of each limit (a missing one is no limit).
+    public mutating func tighten(with other: Constraints) {
         func smaller(_ a: Double?, _ b: Double?) -> Double? {
             switch (a, b) {
             case (let a?, let b?): min(a, b)

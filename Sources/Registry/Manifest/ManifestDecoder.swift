@@ -242,7 +242,9 @@ public enum ManifestDecoder {
             let reader = try JSONObjectReader(json, path: path, allowed: Fields.mqtt)
             var endpoint = EndpointSpec(protocol: .mqtt, address: try url(reader, "broker", schemes: Schemes.mqtt))
             let topic = try reader.requiredString("topic")
-            guard !topic.isEmpty, !topic.utf8.contains(0) else { throw reader.invalid("topic", "an MQTT topic cannot be empty") }
+            guard MQTTTopicFilter(topic) != nil else {
+                throw reader.invalid("topic", "an MQTT topic or filter: not empty, no NUL, `+` and `#` alone in their level, `#` last")
+            }
             endpoint.topic = topic
             endpoint.contentType = try reader.string("contentType")
             return endpoint

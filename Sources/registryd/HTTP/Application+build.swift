@@ -104,6 +104,7 @@ func buildRouter(_ services: Services, settings: ServerSettings) -> Router<Regis
     DecisionsController(access: services.access, limits: settings.bodies).addRoutes(to: router)
     BindingsController(access: services.access).addRoutes(to: router)
     GatewayController(access: services.access, settings: settings.gateway).addRoutes(to: router)
+    MQTTGatewayController(access: services.access, registry: services.registry, limits: settings.bodies).addRoutes(to: router)
     router.add(middleware: MethodNotAllowedMiddleware(routes: router.routes.map { ($0.path.description, $0.method) }))
     return router
 }

@@ -1,0 +1,32 @@
+extension Registry {
+    /// One event channel served on an MQTT topic (or filter), as a broker gateway judges it.
+    public struct TopicChannel: Sendable, Hashable {
+        /// The channel's full API name (`site/Object/channel`).
+        public var channel: ServiceName
+        /// The topic or filter its manifest names.
+        public var topic: String
+    }
+
+    /// The channels whose MQTT endpoints serve what `filter` names: for a concrete topic, the
+    /// channels whose topic matches it; for a subscription filter (`+`, `#`), the channels whose
+    /// topic some topic of the filter matches. Instances that are broken still count: a topic
+    /// does not become anyone's because its owner is down. Sorted by name.
+    ///
+    /// A scan of the live registrations: a broker asks once per client and topic and caches
+    /// the answer (`gateways/mosquitto`), so this is not on a message's path.
+    public func channels(servingTopic filter: MQTTTopicFilter) -> [TopicChannel] {
+        state.withLock { state in
+            var found: Set<TopicChannel> = []
+            for registration in state.registrations.values {
+                for operation in registration.manifest.operations where operation.kind == .channel {
+                    for endpoint in operation.endpoints where endpoint.protocol == .mqtt {
+                        guard let topic = endpoint.topic, let served = MQTTTopicFilter(topic) else { continue }
+                        let serves = filter.hasWildcards ? served.overlaps(filter) : served.matches(filter.text)
+                        if serves { found.insert(TopicChannel(channel: operation.name, topic: topic)) }
+                    }
+                }
+            }
+            return found.sorted { ($0.channel.value, $0.topic) < ($1.channel.value, $1.topic) }
+        }
+    }
+}
