@@ -6,23 +6,16 @@ by `examples/mosquitto/mosquitto.conf` itself (addresses, paths and token replac
     scripts/mosquitto-plugin; python3 -m pip install paho-mqtt PyJWT cryptography
     python3 Tests/e2e/mosquitto_gateway.py .build/debug/registryd
 """
-import getpass
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 import harness
 import jwt
-import paho.mqtt.client as mqtt
 from cryptography.hazmat.primitives.asymmetric import ed25519
+from mqtt_clients import Broker, Client
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-PLUGIN = os.path.join(ROOT, ".build/mosquitto/registryd_mosquitto.so")
-MOSQUITTO = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
 AUTHORITY = "plant.example"
 
 POLICY = """\
@@ -54,56 +47,6 @@ MANIFEST = {
 
 checks = harness.Checks("mosquitto-gateway")
 check = checks.check
-
-
-class Client:
-    """A paho client that records what it receives and how its subscriptions and connection went."""
-
-    def __init__(self, port, name, password):
-        self.received = []
-        self.granted = {}
-        self.connected = threading.Event()
-        self.disconnected = threading.Event()
-        self.connect_code = None
-        self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=name, protocol=mqtt.MQTTv311)
-        if password is not None:
-            self.client.username_pw_set(name, password)
-        self.client.on_connect = self.on_connect
-        self.client.on_disconnect = self.on_disconnect
-        self.client.on_message = lambda client, userdata, message: self.received.append((message.topic, message.payload))
-        self.client.on_subscribe = self.on_subscribe
-        self.pending = {}
-        self.client.connect("127.0.0.1", port, keepalive=30)
-        self.client.loop_start()
-
-    def on_connect(self, client, userdata, flags, reason, properties):
-        self.connect_code = reason
-        if not reason.is_failure:
-            self.connected.set()
-        else:
-            self.disconnected.set()
-
-    def on_disconnect(self, client, userdata, flags, reason, properties):
-        self.disconnected.set()
-
-    def on_subscribe(self, client, userdata, mid, reasons, properties):
-        topic = self.pending.pop(mid, None)
-        self.granted[topic] = not reasons[0].is_failure
-
-    def subscribe(self, topic):
-        result, mid = self.client.subscribe(topic, qos=0)
-        self.pending[mid] = topic
-        deadline = time.time() + 10
-        while topic not in self.granted and time.time() < deadline:
-            time.sleep(0.02)
-        return self.granted.get(topic)
-
-    def publish(self, topic, payload):
-        self.client.publish(topic, payload, qos=0)
-
-    def close(self):
-        self.client.loop_stop()
-        self.client.disconnect()
 
 
 def settle(seconds=0.5):
@@ -155,38 +98,13 @@ def main():
 
         # The shipped example configuration, pointed at this test's daemon, plugin and port.
         port = harness.free_port()
-        token_file = os.path.join(work, "registryd.token")
-        with open(token_file, "w") as file:
-            file.write(broker_token + "\n")
-        text = open(os.path.join(ROOT, "examples/mosquitto/mosquitto.conf")).read()
-        for old, new in [("listener 1883", f"listener {port} 127.0.0.1\nuser {getpass.getuser()}\npersistence false\nlog_dest stderr"),
-                         ("/usr/local/lib/registryd/registryd_mosquitto.so", PLUGIN),
-                         ("http://127.0.0.1:8470", daemon.base), ("/etc/mosquitto/registryd.token", token_file),
-                         ("plugin_opt_stats_interval 10", "plugin_opt_stats_interval 1"),
-                         ("plugin_opt_sys_topics deny", "plugin_opt_sys_topics allow")]:
-            if old not in text:
-                raise RuntimeError(f"examples/mosquitto/mosquitto.conf no longer has `{old}`")
-            text = text.replace(old, new)
-        config = os.path.join(work, "mosquitto.conf")
-        with open(config, "w") as file:
-            file.write(text)
-        log = open(os.path.join(work, "mosquitto.log"), "w")
-        broker = subprocess.Popen([MOSQUITTO, "-c", config], stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.time() + 10
-        while time.time() < deadline:
-            try:
-                __import__("socket").create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        if not check("mosquitto starts with the example configuration and the plugin", broker.poll() is None,
-                     open(os.path.join(work, "mosquitto.log")).read()[-1500:]):
+        broker = Broker(work, port, daemon.base, broker_token, {"stats_interval": 1, "sys_topics": "allow"})
+        if not check("mosquitto starts with the example configuration and the plugin", broker.running(), broker.log_tail(1500)):
             return
 
         def connect(name, password):
-            client = Client(port, name, password)
+            client = Client(port, name, password).wait()
             clients.append(client)
-            client.connected.wait(10) or client.disconnected.wait(5)
             return client
 
         anonymous = connect("anonymous", None)
@@ -292,14 +210,10 @@ def main():
             except Exception:  # noqa: BLE001
                 pass
         if broker:
-            broker.terminate()
-            try:
-                broker.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                broker.kill()
+            broker.stop()
+            if checks.failed:
+                print(broker.log_tail())
         daemon.stop()
-        if checks.failed:
-            print(open(os.path.join(work, "mosquitto.log")).read()[-3000:])
         shutil.rmtree(work, ignore_errors=True)
     checks.finish()
 

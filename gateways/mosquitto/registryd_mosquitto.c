@@ -89,6 +89,11 @@ static struct {
 	char **revoked; /* jtis the follower saw revoked, for the main thread */
 	int revoked_count, revoked_capacity;
 	bool flush; /* the follower saw a change that makes every answer stale */
+	char **rebound; /* jtis withdrawn because their name was rebound: decided again, not cut */
+	int rebound_count, rebound_capacity;
+	long long seen_index;    /* the last event the follower handed over */
+	long long applied_index; /* ... and the main thread applied (published on $SYS) */
+	long long published_index;
 	int pending; /* set (atomically) when revoked or flush has news: read without the lock */
 } g = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
@@ -222,13 +227,13 @@ static void apply_follower_findings(void)
 	pthread_mutex_lock(&g.lock);
 	__atomic_store_n(&g.pending, 0, __ATOMIC_RELEASE);
 	bool flush = g.flush;
-	char **revoked = g.revoked;
-	int count = g.revoked_count;
+	char **revoked = g.revoked, **rebound = g.rebound;
+	int count = g.revoked_count, rebound_count = g.rebound_count;
+	long long index = g.seen_index;
 	g.flush = false;
-	g.revoked = NULL;
-	g.revoked_count = g.revoked_capacity = 0;
+	g.revoked = g.rebound = NULL;
+	g.revoked_count = g.revoked_capacity = g.rebound_count = g.rebound_capacity = 0;
 	pthread_mutex_unlock(&g.lock);
-	if (!flush && count == 0) return;
 	struct client *c, *tc;
 	HASH_ITER(hh, g.clients, c, tc) {
 		struct answer *a, *ta;
@@ -237,10 +242,16 @@ static void apply_follower_findings(void)
 			for (int i = 0; i < count && !a->revoked; i++)
 				for (int j = 0; j < a->jti_count; j++)
 					if (strcmp(a->jtis[j], revoked[i]) == 0) { a->revoked = true; break; }
+			for (int i = 0; i < rebound_count && !a->stale; i++)
+				for (int j = 0; j < a->jti_count; j++)
+					if (strcmp(a->jtis[j], rebound[i]) == 0) { a->stale = true; break; }
 		}
 	}
 	for (int i = 0; i < count; i++) free(revoked[i]);
 	free(revoked);
+	for (int i = 0; i < rebound_count; i++) free(rebound[i]);
+	free(rebound);
+	if (index > g.applied_index) g.applied_index = index;
 }
 
 static double number(cJSON *object, const char *name)
@@ -511,6 +522,13 @@ static int on_tick(int event, void *event_data, void *userdata)
 	(void)event_data;
 	(void)userdata;
 	apply_follower_findings();
+	/* The last change index the broker acts on: a migration manager waits for the flip's. */
+	if (g.applied_index > g.published_index) {
+		char payload[32];
+		int length = snprintf(payload, sizeof payload, "%lld", g.applied_index);
+		mosquitto_broker_publish_copy(NULL, "$SYS/broker/registryd/index", length, payload, 0, true, NULL);
+		g.published_index = g.applied_index;
+	}
 	double now = mono_now();
 	if (g.stats_interval <= 0 || now - g.last_stats < g.stats_interval) return MOSQ_ERR_SUCCESS;
 	g.last_stats = now;
@@ -537,22 +555,32 @@ struct stream {
 	long long last_id;
 };
 
+/* Appends a copy of `jti` to a growing list; false when out of memory. */
+static bool append(char ***list, int *count, int *capacity, const char *jti)
+{
+	if (*count == *capacity) {
+		int grown_capacity = *capacity ? *capacity * 2 : 16;
+		char **grown = realloc(*list, (size_t)grown_capacity * sizeof(char *));
+		if (!grown) return false;
+		*list = grown;
+		*capacity = grown_capacity;
+	}
+	return ((*list)[*count] = strdup(jti)) != NULL && ++*count;
+}
+
 static void stream_event(struct stream *s)
 {
 	if (!s->event[0]) return;
 	pthread_mutex_lock(&g.lock);
+	if (s->last_id > g.seen_index) g.seen_index = s->last_id;
 	if (strcmp(s->event, "binding.revoked") == 0) {
 		cJSON *data = s->data ? cJSON_Parse(s->data) : NULL;
 		cJSON *id = data ? cJSON_GetObjectItemCaseSensitive(data, "id") : NULL;
-		if (cJSON_IsString(id)) {
-			if (g.revoked_count == g.revoked_capacity) {
-				int capacity = g.revoked_capacity ? g.revoked_capacity * 2 : 16;
-				char **grown = realloc(g.revoked, (size_t)capacity * sizeof(char *));
-				if (grown) { g.revoked = grown; g.revoked_capacity = capacity; }
-			}
-			if (g.revoked_count < g.revoked_capacity) g.revoked[g.revoked_count++] = strdup(id->valuestring);
-			else g.flush = true;
-		}
+		/* With a generation: withdrawn because its name was rebound (a migration's flip). */
+		bool rebound = data && cJSON_IsNumber(cJSON_GetObjectItemCaseSensitive(data, "generation"));
+		if (!cJSON_IsString(id) || !(rebound ? append(&g.rebound, &g.rebound_count, &g.rebound_capacity, id->valuestring)
+		                                      : append(&g.revoked, &g.revoked_count, &g.revoked_capacity, id->valuestring)))
+			g.flush = true;
 		cJSON_Delete(data);
 	} else {
 		g.flush = true; /* policy, authority, subject, service changes; reset */
@@ -610,7 +638,7 @@ static void *follow_events(void *unused)
 	CURL *c = curl_easy_init();
 	while (!g.stopping && c) {
 		char url[2300];
-		const char *kinds = "binding.revoked,policy.changed,authority.changed,subject.changed,"
+		const char *kinds = "binding.revoked,policy.changed,authority.changed,subject.changed,name.rebound,"
 		                    "service.registered,service.updated,service.deregistered,service.expired,reset";
 		if (s.last_id >= 0) snprintf(url, sizeof url, "%s/v1/events?type=%s&since=%lld", g.url, kinds, s.last_id);
 		else snprintf(url, sizeof url, "%s/v1/events?type=%s", g.url, kinds);
@@ -746,6 +774,7 @@ int mosquitto_plugin_cleanup(void *userdata, struct mosquitto_opt *options, int 
 	mosquitto_callback_unregister(g.id, MOSQ_EVT_TICK, on_tick, NULL);
 	struct client *c, *tc;
 	HASH_ITER(hh, g.clients, c, tc) { HASH_DEL(g.clients, c); free_client(c); }
+	g.pending = 1;
 	apply_follower_findings();
 	if (g.curl) curl_easy_cleanup(g.curl);
 	curl_global_cleanup();

@@ -20,8 +20,12 @@ extension AccessService {
 
     /// Revokes bindings (durably) and tells watchers (`binding.revoked`); returns the journal's
     /// index after the revocation.
+    ///
+    /// - Parameter generation: set when the bindings are withdrawn because their name was
+    ///   rebound (the pin's generation, carried by the events): gateways then decide again
+    ///   rather than cut the client off.
     @discardableResult
-    public func revoke(_ jtis: [String]) async throws -> Int64 {
+    public func revoke(_ jtis: [String], generation: Int64? = nil) async throws -> Int64 {
         let now = clock().seconds
         let entries = state.withLock { state in
             jtis.filter { state.revoked[$0] == nil }.map { jti in
@@ -31,7 +35,7 @@ extension AccessService {
         guard !entries.isEmpty else { return journal.index }
         return try await journal.commit(
             entries.map { RecordChange(collection: Self.revokedCollection, key: $0.0, value: String(Int($0.1.rounded(.up)))) },
-            events: entries.map { EventSpec(.bindingRevoked, id: $0.0, name: $0.2) }, applied: { [self] in
+            events: entries.map { EventSpec(.bindingRevoked, id: $0.0, name: $0.2, generation: generation) }, applied: { [self] in
                 state.withLock { state in
                     for (jti, expires, _) in entries { state.revoked[jti] = expires }
                 }
@@ -60,6 +64,29 @@ extension AccessService {
             }
         }
         if !withdrawn.isEmpty { _ = try? await revoke(withdrawn) }
+    }
+
+    /// After `name` was rebound (a live migration's flip, `PUT /v1/resolve/pin`): revokes the
+    /// live bindings of the name and of the names below it that point to an instance which no
+    /// longer serves them, as `serving(api)` now answers (nil: the name resolves to nothing).
+    /// The events carry the pin's generation, so gateways decide again and get bindings for the
+    /// instances that serve now.
+    public func rebound(_ name: String, generation: Int64?, serving: (String) -> Set<String>?) async {
+        let now = clock().seconds
+        let live = state.withLock { state in
+            state.bindings.values.filter { binding in
+                let api = binding.claims.api
+                return (api == name || api.hasPrefix(name + "/")) && Double(binding.claims.exp) > now && state.revoked[binding.claims.jti] == nil
+            }.map { ($0.claims.jti, $0.claims.api, $0.instances) }
+        }
+        var withdrawn: [String] = []
+        var answers: [String: Set<String>?] = [:]
+        for (jti, api, instances) in live {
+            let now = answers[api] ?? serving(api)
+            answers[api] = now
+            if !instances.isSubset(of: now ?? []) { withdrawn.append(jti) }
+        }
+        if !withdrawn.isEmpty { _ = try? await revoke(withdrawn, generation: generation) }
     }
 
     /// Revokes the bindings that point to an instance that went away.

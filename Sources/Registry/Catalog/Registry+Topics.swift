@@ -9,8 +9,11 @@ extension Registry {
 
     /// The channels whose MQTT endpoints serve what `filter` names: for a concrete topic, the
     /// channels whose topic matches it; for a subscription filter (`+`, `#`), the channels whose
-    /// topic some topic of the filter matches. Instances that are broken still count: a topic
-    /// does not become anyone's because its owner is down. Sorted by name.
+    /// topic some topic of the filter matches. Only the instances that serve the channel's
+    /// name count: a pin (`PUT /v1/resolve/pin`, a live migration's flip) leaves out the others,
+    /// so after the flip the source's topic is no longer the channel's and the target's is.
+    /// Broken instances still count: a topic does not become anyone's because its owner is
+    /// down. Sorted by name.
     ///
     /// A scan of the live registrations: a broker asks once per client and topic and caches
     /// the answer (`gateways/mosquitto`), so this is not on a message's path.
@@ -19,6 +22,8 @@ extension Registry {
             var found: Set<TopicChannel> = []
             for registration in state.registrations.values {
                 for operation in registration.manifest.operations where operation.kind == .channel {
+                    if let pin = Self.pin(deciding: operation.name, in: state.pins), !pin.instances.isEmpty,
+                       !pin.instances.contains(registration.id) { continue }
                     for endpoint in operation.endpoints where endpoint.protocol == .mqtt {
                         guard let topic = endpoint.topic, let served = MQTTTopicFilter(topic) else { continue }
                         let serves = filter.hasWildcards ? served.overlaps(filter) : served.matches(filter.text)

@@ -4,7 +4,7 @@ import Registry
 import ServiceLifecycle
 
 /// Follows the registry's change log to withdraw bindings whose instance expired or was
-/// removed, and forgets expired bindings and revocations.
+/// removed or no longer serves a rebound name, and forgets expired bindings and revocations.
 struct AccessMaintenance: Service {
     let access: AccessService
     let registry: Registry
@@ -26,6 +26,12 @@ struct AccessMaintenance: Service {
                     if let id = event.id { await access.instanceGone(id) }
                 case .healthChanged where event.health == .broken:
                     if let id = event.id { await access.instanceGone(id) }
+                case .nameRebound:
+                    guard let name = event.name else { break }
+                    await access.rebound(name, generation: event.generation) { [registry] api in
+                        guard let name = try? ServiceName(api), let resolution = try? registry.resolve(name) else { return nil }
+                        return Set(resolution.endpoints.map(\.instance))
+                    }
                 default:
                     break
                 }

@@ -8,8 +8,8 @@ import Ontology
 import Registry
 
 /// `/v1/gateway/authorize`: the adapter of nginx's `auth_request` and of Caddy's and Traefik's
-/// `forward_auth`. 200 with the binding in `X-Registryd-Binding`, 401 without a valid credential
-/// or binding, 403 when denied.
+/// `forward_auth`. 200 with the binding in `X-Registryd-Binding` (and its HTTP endpoint for the
+/// method in `X-Registryd-Endpoint`), 401 without a valid credential or binding, 403 when denied.
 ///
 /// What is judged comes from the original request, never from what its client may add
 /// (docs/trust.md): the API name is the path of `X-Original-URI` (nginx) or `X-Forwarded-Uri`
@@ -89,7 +89,7 @@ struct GatewayController {
                 if let bound = claims.method, bound != method, !(bound == "GET" && method == "HEAD") {
                     return denial(.forbidden, "the binding is for \(bound) requests, not \(method)")
                 }
-                return allowed(token: token, subject: claims.sub)
+                return allowed(token: token, subject: claims.sub, endpoint: Self.endpoint(in: claims, method: method))
             }
         }
 
@@ -101,7 +101,9 @@ struct GatewayController {
         }
         let outcome = try await access.decide(subject: subject.0, credentials: credentials, api: api, action: action,
                                         context: ["method": .string(method)], explain: false, method: method)
-        if let binding = outcome.binding { return allowed(token: binding, subject: subject.0) }
+        if let binding = outcome.binding {
+            return allowed(token: binding, subject: subject.0, endpoint: outcome.claims.flatMap { Self.endpoint(in: $0, method: method) })
+        }
         // Expired credentials are an authentication failure; a policy refusal is 403.
         if subject.1 <= access.clock().seconds { return denial(.unauthorized, "the credential expired") }
         return denial(.forbidden, outcome.decision.reason)
@@ -129,10 +131,21 @@ struct GatewayController {
         return (verified.subject, verified.expires)
     }
 
-    private func allowed(token: String, subject: String) -> Response {
+    /// The URL a gateway that routes by registryd's answer sends the request to: the binding's
+    /// first HTTP endpoint for the method (resolution ranks them, pins and routes choose them),
+    /// so that after a name is rebound the next request goes to the instance that serves now.
+    static func endpoint(in claims: BindingClaims, method: String) -> String? {
+        claims.endpoints.first { endpoint in
+            endpoint.protocol == EndpointProtocol.rest.rawValue
+                && (endpoint.method.map { $0.uppercased() == method || ($0.uppercased() == "GET" && method == "HEAD") } ?? true)
+        }?.address
+    }
+
+    private func allowed(token: String, subject: String, endpoint: String?) -> Response {
         var headers = HTTPFields()
         headers[.registrydBinding] = token
         headers[.registrydSubject] = subject
+        if let endpoint { headers[.registrydEndpoint] = endpoint }
         headers[.contentType] = "application/json"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: #"{"decision":"permit"}"#)))
     }
@@ -155,5 +168,6 @@ extension HTTPField.Name {
     static let registrydCredential = HTTPField.Name("X-Registryd-Credential")!
     static let registrydBinding = HTTPField.Name("X-Registryd-Binding")!
     static let registrydSubject = HTTPField.Name("X-Registryd-Subject")!
+    static let registrydEndpoint = HTTPField.Name("X-Registryd-Endpoint")!
     static let registrydToken = HTTPField.Name("X-Registryd-Token")!
 }
