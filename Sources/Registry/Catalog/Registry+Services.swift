@@ -333,11 +333,11 @@ extension Registry {
     /// The health checks of current registrations, for the daemon's checker.
     public func healthChecks() -> [(id: String, check: HealthCheckSpec, health: HealthStatus)] {
         state.withLock { state in
-            state.checked.compactMap { id in
-                state.registrations[id].flatMap { registration in
-                    registration.manifest.instance.check.map { (registration.id, $0, registration.health) }
-                }
-            }.sorted { $0.id < $1.id }
+            state.checked.flatMap { id in
+                state.registrations[id].map { registration in
+                    registration.manifest.instance.allChecks.map { (registration.id, $0, registration.health) }
+                } ?? []
+            }.sorted { ($0.id, $0.check.checkID) < ($1.id, $1.check.checkID) }
         }
     }
 }

@@ -20,6 +20,9 @@ public final class Registry: Sendable {
     let signal: ChangeSignal
     /// What other modules run when entries of other nodes changed their records (cluster mode).
     let remoteHandlers = Mutex<[@Sendable ([RecordChange]) -> Void]>([])
+    /// The health checks' last results, by registration and check id: kept in memory (as
+    /// Consul keeps its checks' outputs), by the node that runs the checks.
+    let checkStates = Mutex<[String: [String: HealthCheckState]]>([:])
     private let shuttingDown = Atomic<Bool>(false)
     /// Wall-clock milliseconds since 1970.
     /// The wall clock, one ``Ontology/Timestamp`` type shared with the access service.
@@ -82,7 +85,7 @@ public final class Registry: Sendable {
             guard let registration else { return }
             names.add(registration)
             serviceCounts[registration.name, default: 0] += 1
-            if registration.manifest.instance.check != nil { checked.insert(id) }
+            if !registration.manifest.instance.allChecks.isEmpty { checked.insert(id) }
             if let thing = registration.thingID { things[thing, default: []].insert(id) }
             for iri in RegistrationTrust.claimedIRIs(of: registration) { claims[iri, default: [:]][registration.name.site, default: 0] += 1 }
             sites[registration.name.site, default: 0] += 1

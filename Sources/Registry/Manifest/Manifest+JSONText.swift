@@ -24,6 +24,7 @@ extension InstanceSpec: CompactJSONWritable {
     public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
         writer.member("check", check)
+        if let checks { writer.member("checks", checks) }
         writer.member("health", health.rawValue)
         writer.member("host", host)
         writer.member("id", id)
@@ -37,8 +38,16 @@ extension InstanceSpec: CompactJSONWritable {
 extension HealthCheckSpec: CompactJSONWritable {
     public func write(to writer: inout JSONTextWriter) {
         writer.beginObject()
+        writer.member("body", body)
+        writer.member("deregisterAfterMilliseconds", deregisterAfterMilliseconds)
+        writer.member("failuresBeforeCritical", failuresBeforeCritical)
+        writer.member("id", id)
         writer.member("intervalMilliseconds", intervalMilliseconds)
+        writer.member("kind", kind?.rawValue)
+        writer.member("service", service)
+        writer.member("successesBeforePassing", successesBeforePassing)
         writer.member("timeoutMilliseconds", timeoutMilliseconds)
+        writer.member("ttlMilliseconds", ttlMilliseconds)
         writer.member("url", url)
         writer.endObject()
     }

@@ -67,24 +67,63 @@ public struct InstanceSpec: Codable, Sendable, Hashable {
     /// The lease in milliseconds; nil means the registration does not expire.
     public var ttlMilliseconds: Int64?
     public var health: HealthStatus = .ok
-    /// An HTTP check the registry runs to set the health itself.
+    /// The single HTTP check of the manifest's `check` member (as manifests wrote it first).
     public var check: HealthCheckSpec?
+    /// The checks of the manifest's `checks` member (nil when it has none).
+    public var checks: [HealthCheckSpec]?
 
     public init() {}
+
+    /// Every check the registry runs (or, for TTL checks, waits for) to set the health itself:
+    /// the instance's health is the worst of their statuses.
+    public var allChecks: [HealthCheckSpec] { (check.map { [$0] } ?? []) + (checks ?? []) }
 }
 
-/// A health check the registry runs against an instance: `GET url` every `interval`. A 2xx
-/// answer means ok, 429 or 503 degraded, anything else (or no answer within `timeout`) broken.
+/// A health check of an instance, as Consul has them (docs/manifest.md, "Health checks").
+///
+/// - `http`: `GET url`; 2xx is passing (and the body must contain `body`, when given), 429 or
+///   503 warning, anything else or no answer within `timeout` critical.
+/// - `tcp`: a connection to `url` (`host:port`) within `timeout` is passing.
+/// - `grpc`: `grpc.health.v1.Health/Check` on `url` (`host:port`, plaintext HTTP/2) for
+///   `service` (empty: the server): `SERVING` is passing, anything else critical.
+/// - `coap`: an empty confirmable message to `url` (`coap://host:port`, RFC 7252 §4.3 "CoAP
+///   ping"): a reset (or acknowledgement) with its message id within `timeout` is passing.
+/// - `ttl`: the instance reports its status (`PUT /v1/services/{id}/checks/{check}`); no report
+///   within `ttl` is critical.
+///
+/// A status changes after `successesBeforePassing` passing results in a row, or
+/// `failuresBeforeCritical` failing ones; an instance whose check has been critical for
+/// `deregisterAfter` is deregistered. Passing, warning and critical make the instance ok,
+/// degraded and broken.
 public struct HealthCheckSpec: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable, CaseIterable { case http, tcp, grpc, coap, ttl }
+
+    /// The check's id within the instance (the `checks` entry's `id`, or its kind).
+    public var id: String?
+    /// nil: `http` (what a stored `check` of an earlier version is).
+    public var kind: Kind?
+    /// The HTTP URL, the `host:port` of TCP and gRPC, the CoAP URI; empty for TTL.
     public var url: String
     public var intervalMilliseconds: Int64
     public var timeoutMilliseconds: Int64
+    /// HTTP: a text the answer's body must contain to pass.
+    public var body: String?
+    /// gRPC: the service name asked about.
+    public var service: String?
+    /// TTL: how long a report holds.
+    public var ttlMilliseconds: Int64?
+    public var successesBeforePassing: Int?
+    public var failuresBeforeCritical: Int?
+    public var deregisterAfterMilliseconds: Int64?
 
     public init(url: String, intervalMilliseconds: Int64 = 10_000, timeoutMilliseconds: Int64 = 2_000) {
         self.url = url
         self.intervalMilliseconds = intervalMilliseconds
         self.timeoutMilliseconds = timeoutMilliseconds
     }
+
+    public var checkKind: Kind { kind ?? .http }
+    public var checkID: String { id ?? checkKind.rawValue }
 }
 
 /// A device a service exposes (an `iot-lite:Device`, `sosa:Sensor`, `sosa:Actuator`...).
@@ -201,5 +240,26 @@ public enum HealthStatus: String, Codable, Sendable, Hashable, CaseIterable {
         case .degraded: 1
         case .broken: 2
         }
+    }
+}
+
+extension HealthCheckSpec {
+    /// The host and port of a `host:port` address (`[::1]:50051` for IPv6); nil when it is none.
+    public static func hostAndPort(_ address: String) -> (host: String, port: Int)? {
+        let host: Substring
+        let portText: Substring
+        if address.hasPrefix("[") {
+            guard let close = address.firstIndex(of: "]"), address[address.index(after: close)...].hasPrefix(":") else { return nil }
+            host = address[address.index(after: address.startIndex)..<close]
+            portText = address[address.index(close, offsetBy: 2)...]
+        } else {
+            guard let colon = address.lastIndex(of: ":") else { return nil }
+            host = address[..<colon]
+            portText = address[address.index(after: colon)...]
+            if host.contains(":") { return nil }
+        }
+        guard !host.isEmpty, host.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "/" && $0 != "@" }),
+              let port = Int(portText), (1...65535).contains(port), portText.allSatisfy(\.isNumber) else { return nil }
+        return (String(host), port)
     }
 }

@@ -100,17 +100,80 @@ public enum ManifestDecoder {
         if let check = reader.value("check") {
             let checkReader = try JSONObjectReader(check, path: reader.at("check"), allowed: Fields.check)
             var spec = HealthCheckSpec(url: try url(checkReader, "http", schemes: Schemes.rest))
-            if let interval = checkReader.value("interval") {
-                spec.intervalMilliseconds = try ManifestRules.ttl(interval, path: checkReader.at("interval"))
-                guard spec.intervalMilliseconds >= 1000 else { throw checkReader.invalid("interval", "at least 1s") }
-            }
-            if let timeout = checkReader.value("timeout") {
-                spec.timeoutMilliseconds = try ManifestRules.ttl(timeout, path: checkReader.at("timeout"))
-                guard spec.timeoutMilliseconds <= 60_000 else { throw checkReader.invalid("timeout", "at most 60s") }
-            }
+            try decodeTiming(checkReader, into: &spec)
             instance.check = spec
         }
+        if let checks = reader.value("checks") {
+            guard case .array(let entries) = checks else { throw reader.invalid("checks", "expected an array of checks") }
+            guard entries.count <= 32 else { throw reader.invalid("checks", "at most 32 checks per instance") }
+            var decoded: [HealthCheckSpec] = []
+            var ids: Set<String> = instance.check.map { [$0.checkID] } ?? []
+            for (position, entry) in entries.enumerated() {
+                let spec = try decodeCheck(entry, path: reader.at("checks") + "[\(position)]")
+                guard ids.insert(spec.checkID).inserted else {
+                    throw RegistryError(.invalidManifest, "\(reader.at("checks"))[\(position)].id: `\(spec.checkID)` names two checks of the instance")
+                }
+                decoded.append(spec)
+            }
+            instance.checks = decoded
+        }
         return instance
+    }
+
+    /// One entry of `instance.checks`: exactly one of `http`, `tcp`, `grpc`, `coap`, `ttl`.
+    static func decodeCheck(_ json: JSONValue, path: String) throws -> HealthCheckSpec {
+        let reader = try JSONObjectReader(json, path: path, allowed: Fields.checks)
+        let kinds = HealthCheckSpec.Kind.allCases.filter { reader.value($0.rawValue) != nil }
+        guard kinds.count == 1, let kind = kinds.first else {
+            throw RegistryError(.invalidManifest, "\(path): a check has exactly one of http, tcp, grpc, coap, ttl")
+        }
+        var spec: HealthCheckSpec
+        switch kind {
+        case .http:
+            spec = HealthCheckSpec(url: try url(reader, "http", schemes: Schemes.rest))
+            spec.body = try reader.string("body")
+        case .tcp, .grpc:
+            let address = try reader.requiredString(kind.rawValue)
+            guard HealthCheckSpec.hostAndPort(address) != nil else {
+                throw reader.invalid(kind.rawValue, "expected host:port (a bracketed IPv6 address: [::1]:50051)")
+            }
+            spec = HealthCheckSpec(url: address)
+            if kind == .grpc { spec.service = try reader.string("service") }
+        case .coap:
+            spec = HealthCheckSpec(url: try url(reader, "coap", schemes: ["coap"]))
+        case .ttl:
+            spec = HealthCheckSpec(url: "")
+            spec.ttlMilliseconds = try ManifestRules.ttl(reader.value("ttl")!, path: reader.at("ttl"))
+            guard spec.ttlMilliseconds! >= 1000 else { throw reader.invalid("ttl", "at least 1s") }
+        }
+        if kind != .http, reader.value("body") != nil { throw reader.invalid("body", "only an http check matches a body") }
+        if kind != .grpc, reader.value("service") != nil { throw reader.invalid("service", "only a grpc check names a service") }
+        spec.kind = kind
+        if let id = try reader.string("id") {
+            guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw reader.invalid("id", "1 to 64 letters, digits, `-`, `_` or `.`")
+            }
+            spec.id = id
+        }
+        try decodeTiming(reader, into: &spec)
+        spec.successesBeforePassing = try reader.integer("successBeforePassing", in: 1...100)
+        spec.failuresBeforeCritical = try reader.integer("failuresBeforeCritical", in: 1...100)
+        if let after = reader.value("deregisterAfter") {
+            spec.deregisterAfterMilliseconds = try ManifestRules.ttl(after, path: reader.at("deregisterAfter"))
+            guard spec.deregisterAfterMilliseconds! >= 1000 else { throw reader.invalid("deregisterAfter", "at least 1s") }
+        }
+        return spec
+    }
+
+    private static func decodeTiming(_ reader: JSONObjectReader, into spec: inout HealthCheckSpec) throws {
+        if let interval = reader.value("interval") {
+            spec.intervalMilliseconds = try ManifestRules.ttl(interval, path: reader.at("interval"))
+            guard spec.intervalMilliseconds >= 1000 else { throw reader.invalid("interval", "at least 1s") }
+        }
+        if let timeout = reader.value("timeout") {
+            spec.timeoutMilliseconds = try ManifestRules.ttl(timeout, path: reader.at("timeout"))
+            guard spec.timeoutMilliseconds <= 60_000 else { throw reader.invalid("timeout", "at most 60s") }
+        }
     }
 
     static func decodeDevice(_ json: JSONValue, path: String) throws -> DeviceSpec {
@@ -361,8 +424,10 @@ extension ManifestDecoder {
     /// every object of every request).
     enum Fields {
         static let manifest: Set<String> = ["name", "version", "label", "description", "category", "types", "introspect", "instance", "devices", "objects"]
-        static let instance: Set<String> = ["id", "tier", "host", "weight", "ttl", "health", "check"]
+        static let instance: Set<String> = ["id", "tier", "host", "weight", "ttl", "health", "check", "checks"]
         static let check: Set<String> = ["http", "interval", "timeout"]
+        static let checks: Set<String> = ["id", "http", "body", "tcp", "grpc", "service", "coap", "ttl", "interval", "timeout",
+                                          "successBeforePassing", "failuresBeforeCritical", "deregisterAfter"]
         static let device: Set<String> = ["id", "types", "label", "location", "observes"]
         static let object: Set<String> = ["name", "label", "description", "types", "devices", "methods", "channels"]
         static let method: Set<String> = ["name", "label", "description", "category", "inputs", "outputs", "preconditions", "results", "sla", "endpoints"]

@@ -28,6 +28,8 @@ struct ServicesController {
         group.put(":id") { request, context in try await replace(request, context) }
         group.delete(":id") { request, context in try await remove(request, context) }
         group.put(":id/health") { request, context in try await health(request, context) }
+        group.get(":id/checks") { _, context in try checks(context) }
+        group.put(":id/checks/:check") { request, context in try await reportCheck(request, context) }
         group.put(":id/lease") { _, context in try await renew(context) }
         group.post(":id/pull") { request, context in try await repull(request, context) }
     }
@@ -156,6 +158,49 @@ struct ServicesController {
         let registration = try await registry.setHealth(id: id, to: report.status, note: report.note.map { String($0.prefix(1024)) },
                                                         authorize: principal.mayRegister)
         return try JSONResponse.make(RegistrationView(registration), index: registration.index)
+    }
+
+    /// Every check of the instance with its status and last output (Consul's `/v1/health/checks`).
+    private func checks(_ context: RegistrydContext) throws -> Response {
+        try context.requireQuery()
+        let id = try context.parameters.require("id")
+        guard let registration = registry.registration(id: id), let states = registry.checkStates(of: id) else {
+            throw RegistryError(.notFound, "no registration `\(id)`")
+        }
+        struct Body: Encodable {
+            var id: String
+            var health: HealthStatus
+            var checks: [HealthCheckState]
+        }
+        return try JSONResponse.make(Body(id: id, health: registration.health, checks: states), index: registration.index)
+    }
+
+    /// A TTL check's report from its instance: `{"status": "passing"|"warning"|"critical", "output"}`.
+    private func reportCheck(_ request: Request, _ context: RegistrydContext) async throws -> Response {
+        let principal = try context.require("report checks (admin or register:<prefix> scope)", \.mayRegisterSomething)
+        let id = try context.parameters.require("id")
+        let checkID = try context.parameters.require("check")
+        guard let registration = registry.registration(id: id) else { throw RegistryError(.notFound, "no registration `\(id)`") }
+        guard let check = registration.manifest.instance.allChecks.first(where: { $0.checkID == checkID }) else {
+            throw RegistryError(.notFound, "`\(id)` has no check `\(checkID)`")
+        }
+        // Before anything is recorded: the check's state is in memory, outside the write's checks.
+        guard principal.mayRegister(registration.name) else {
+            throw RegistryError(.forbidden, "this token may not report for `\(registration.name)`")
+        }
+        guard check.checkKind == .ttl else {
+            throw RegistryError(.conflict, "`\(checkID)` is a \(check.checkKind.rawValue) check, which the registry runs; only TTL checks are reported")
+        }
+        struct Report: Decodable {
+            var status: HealthCheckState.Status
+            var output: String?
+        }
+        var request = request
+        let report = try await request.decodeJSON(Report.self, limit: settings.bodies.control)
+        _ = try await registry.applyCheck(id: id, check: check, result: report.status,
+                                          output: String((report.output ?? "reported \(report.status.rawValue)").prefix(1024)),
+                                          reported: true, authorize: principal.mayRegister)
+        return try checks(context)
     }
 
     private func renew(_ context: RegistrydContext) async throws -> Response {
