@@ -702,3 +702,53 @@ struct RegistryCatalogTests {
         #expect(notAnIRI?.code == .invalidRequest)
     }
 }
+
+/// MQTT topics are first come, first served across sites (docs/trust.md), and a broker gateway
+/// maps a topic to the channels that serve it, pins included.
+struct RegistryTopicTests {
+    static func channel(_ site: String, _ id: String, _ topic: String) throws -> Manifest {
+        try Manifests.service("\(site)/Line", id: id, channel: RegistryCatalogTests.mqtt(topic))
+    }
+
+    static func refusal(_ fixture: RegistryFixture, _ manifest: Manifest) async -> String? {
+        do {
+            try await RegistryCatalogTests.register(fixture, manifest)
+            return nil
+        } catch let error as RegistryError {
+            return error.code.rawValue
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func anotherSitesOverlappingTopicIsRefused() async throws {
+        let fixture = try RegistryFixture()
+        try await RegistryCatalogTests.register(fixture, try Self.channel("plant.example", "a", "plant/press1/+"))
+        #expect(await Self.refusal(fixture, try Self.channel("evil.example", "e1", "plant/press1/temperature")) == "registration.not_owned")
+        #expect(await Self.refusal(fixture, try Self.channel("evil.example", "e2", "#")) == "registration.not_owned")
+        #expect(await Self.refusal(fixture, try Self.channel("evil.example", "e3", "+/press1/x")) == "registration.not_owned")
+        #expect(await Self.refusal(fixture, try Self.channel("evil.example", "e4", "plant/press2/temperature")) == nil)
+        // The same site overlaps itself freely (another instance, another channel), not the topic
+        // evil.example has now.
+        #expect(await Self.refusal(fixture, try Self.channel("plant.example", "b", "plant/press1/#")) == nil)
+        #expect(await Self.refusal(fixture, try Self.channel("plant.example", "c", "plant/#")) == "registration.not_owned")
+        // Once the site's registrations are gone, the topic is free again.
+        try await fixture.registry.deregister(id: "a")
+        try await fixture.registry.deregister(id: "b")
+        #expect(await Self.refusal(fixture, try Self.channel("evil.example", "e1", "plant/press1/temperature")) == nil)
+    }
+
+    @Test func aTopicMapsToTheChannelsThatServeIt() async throws {
+        let fixture = try RegistryFixture()
+        try await RegistryCatalogTests.register(fixture, try Self.channel("plant.example", "a", "plant/a/readings"))
+        try await RegistryCatalogTests.register(fixture, try Self.channel("plant.example", "b", "plant/b/readings"))
+        let wildcard = MQTTTopicFilter("plant/+/readings")!
+        #expect(fixture.registry.channels(servingTopic: wildcard).map(\.topic) == ["plant/a/readings", "plant/b/readings"])
+        #expect(fixture.registry.channels(servingTopic: MQTTTopicFilter("plant/a/readings")!).map(\.channel.value) == ["plant.example/Line/obj/events"])
+        #expect(fixture.registry.channels(servingTopic: MQTTTopicFilter("plant/c/readings")!).isEmpty)
+        // A pin on the name leaves the other instance's topic out.
+        _ = try await fixture.registry.pin(try ServiceName("plant.example/Line"), expectedGeneration: 0, instances: ["b"])
+        #expect(fixture.registry.channels(servingTopic: wildcard).map(\.topic) == ["plant/b/readings"])
+        #expect(fixture.registry.channels(servingTopic: MQTTTopicFilter("plant/a/readings")!).isEmpty)
+    }
+}

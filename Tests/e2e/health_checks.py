@@ -208,6 +208,13 @@ def main():
         ok, body = wait_for(lambda: checks_of(daemon, "fenced-1"), lambda b: status_of(b, "port") == "critical", timeout=10)
         check("a check of a host --pull-allow does not name is never run: critical, says why", ok and "pull-allow" in str(body), body)
 
+        # A TTL check nobody ever reports turns critical too.
+        silent = {"name": "plant.example/Silent", "version": "1.0.0",
+                  "instance": {"id": "silent-1", "checks": [{"id": "beat", "ttl": "1s", "interval": "1s"}]}}
+        harness.call(daemon.base, "POST", "/v1/services", silent, token=daemon.admin)
+        ok, body = wait_for(lambda: checks_of(daemon, "silent-1"), lambda b: status_of(b, "beat") == "critical", timeout=10)
+        check("a TTL check never reported turns critical after its ttl", ok and body.get("health") == "broken", body)
+
         # deregisterAfter: critical for that long removes the instance.
         doomed = {"name": "plant.example/Doomed", "version": "1.0.0",
                   "instance": {"id": "doomed-1", "checks": [

@@ -76,6 +76,21 @@ def main():
             return jwt.encode({"iss": AUTHORITY, "sub": sub, "nbf": now - 60, "exp": now + 3600, "attributes": {"role": role}},
                               key, algorithm="EdDSA")
 
+        # A topic is first come, first served across sites: another tenant cannot put its channel
+        # (and so its policies) on the line's topics, nor a filter over them.
+        status, _, body = harness.call(daemon.base, "POST", "/v1/tokens", {"scopes": ["register:evil.example/"]}, token=admin)
+        evil = body.get("token") if isinstance(body, dict) else None
+        for topic in ["plant/press1/temperature", "plant/#", "+/press2/temperature", "plant/press7/vibration"]:
+            status, _, body = harness.call(daemon.base, "POST", "/v1/services", {
+                "name": "evil.example/Tap", "version": "1", "instance": {"id": "tap"},
+                "objects": [{"name": "evil.example/Tap/t", "channels": [channel("c", topic)]}]}, token=evil)
+            check(f"another site's channel on `{topic}` (overlapping the line's) is refused: 403 registration.not_owned",
+                  status == 403 and body.get("error", {}).get("code") == "registration.not_owned", (status, body))
+        status, _, body = harness.call(daemon.base, "POST", "/v1/services", {
+            "name": "evil.example/Tap", "version": "1", "instance": {"id": "tap"},
+            "objects": [{"name": "evil.example/Tap/t", "channels": [channel("c", "evil/tap/readings")]}]}, token=evil)
+        check("its own topics are its own", status in (200, 201), (status, body))
+
         # registryd's answer to a broker, as the plugin reads it.
         status, _, body = harness.call(daemon.base, "POST", "/v1/gateway/mqtt",
                                        {"action": "subscribe", "topic": "plant/+/temperature", "credentials": [credential("v", "Visitor")]},

@@ -78,6 +78,7 @@ static struct {
 	bool unknown_allow, limit_disconnect, revoked_disconnect, sys_allow;
 	long timeout_ms;
 	double deny_ttl, stats_interval, last_stats;
+	double unreachable_until; /* after a failed request, fail fast until then (monotonic s) */
 	CURL *curl; /* the main thread's, kept alive between decisions */
 	struct client *clients;
 	struct counters n;
@@ -155,6 +156,9 @@ static struct curl_slist *auth_headers(bool json)
 static cJSON *ask(cJSON *body, long *status)
 {
 	*status = 0;
+	/* The broker's thread waits for each request: while registryd is unreachable, a second's
+	 * questions are answered at once (denied) rather than each waiting for the timeout. */
+	if (mono_now() < g.unreachable_until) return NULL;
 	if (!g.curl && !(g.curl = curl_easy_init())) return NULL;
 	char *text = cJSON_PrintUnformatted(body);
 	if (!text) return NULL;
@@ -180,6 +184,7 @@ static cJSON *ask(cJSON *body, long *status)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, status);
 		if (answer.data) parsed = cJSON_Parse(answer.data);
 	} else {
+		g.unreachable_until = mono_now() + 1;
 		mosquitto_log_printf(MOSQ_LOG_WARNING, "registryd: %s unreachable: %s", url, curl_easy_strerror(result));
 	}
 	free(answer.data);

@@ -85,12 +85,21 @@ public struct HealthCheckState: Codable, Sendable, Hashable {
 }
 
 extension Registry {
-    /// The checks of a registration with their last results, in the manifest's order.
+    /// The checks of a registration with their last results, in the manifest's order. A check
+    /// seen for the first time starts here (a TTL check's `ttl` counts from then).
     public func checkStates(of id: String) -> [HealthCheckState]? {
         guard let registration = registration(id: id) else { return nil }
         let now = self.now()
-        let known = checkStates.withLock { $0[id] ?? [:] }
-        return registration.manifest.instance.allChecks.map { known[$0.checkID] ?? HealthCheckState($0, health: registration.health, now: now) }
+        return checkStates.withLock { all in
+            var states = all[id] ?? [:]
+            let result = registration.manifest.instance.allChecks.map { check in
+                let state = states[check.checkID] ?? HealthCheckState(check, health: registration.health, now: now)
+                states[check.checkID] = state
+                return state
+            }
+            all[id] = states
+            return result
+        }
     }
 
     /// Records a result of one check and answers what the instance's health now is: the worst

@@ -111,6 +111,7 @@ extension Registry {
                 try grants.require(existing.name, "`\(id)` is registered as `\(existing.name)`, which this token may not change")
             }
             try Self.checkClaims(claimed, site: site, id: id, state: state)
+            try Self.checkTopics(of: prepared.manifest, site: site, id: id, state: state)
             if let existing { pending.changeClaims(RegistrationTrust.claimedIRIs(of: existing), site: existing.name.site, by: -1) }
             pending.changeClaims(claimed, site: site, by: 1)
             var registration = prepared

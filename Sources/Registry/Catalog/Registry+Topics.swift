@@ -1,4 +1,33 @@
 extension Registry {
+    /// The MQTT topics (or filters) a manifest's channels are served on.
+    static func mqttTopics(of manifest: Manifest) -> Set<String> {
+        var topics: Set<String> = []
+        for operation in manifest.operations where operation.kind == .channel {
+            for endpoint in operation.endpoints where endpoint.protocol == .mqtt {
+                if let topic = endpoint.topic { topics.insert(topic) }
+            }
+        }
+        return topics
+    }
+
+    /// The bucket of the topic index a topic goes in: its first level.
+    static func topicBucket(_ topic: String) -> String {
+        String(topic.prefix { $0 != "/" })
+    }
+
+    /// Refuses MQTT topics that overlap a topic a live registration of another site serves a
+    /// channel on: a topic, like an IRI (``RegistrationTrust``), is first come, first served,
+    /// so that a tenant cannot put its channel, and its policies, on another tenant's messages
+    /// (nor make the broker deny them: a topic name needs every channel's permit).
+    static func checkTopics(of manifest: Manifest, site: String, id: String, state: StateView) throws {
+        for topic in mqttTopics(of: manifest).sorted() {
+            guard let filter = MQTTTopicFilter(topic) else { continue }
+            if let conflict = state.otherSiteTopic(overlapping: filter, site: site, except: id) {
+                throw RegistryError(.notOwned, "the registration serves a channel on the MQTT topic `\(topic)`, which overlaps `\(conflict.topic)`, served by a registration of the site `\(conflict.site)`")
+            }
+        }
+    }
+
     /// One event channel served on an MQTT topic (or filter), as a broker gateway judges it.
     public struct TopicChannel: Sendable, Hashable {
         /// The channel's full API name (`site/Object/channel`).

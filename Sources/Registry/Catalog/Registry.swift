@@ -58,6 +58,10 @@ public final class Registry: Sendable {
         var claims: [String: [String: Int]] = [:]
         /// Registrations per site, for the rule that an `http(s)` IRI on a site's host is the site's.
         var sites: [String: Int] = [:]
+        /// The MQTT topics (or filters) registrations serve channels on, by first level, then
+        /// site, with how many registrations serve each: a registration's topics are compared
+        /// only with other sites' topics that can overlap them (``Registry/checkTopics(of:site:id:state:)``).
+        var topics: [String: [String: [String: Int]]] = [:]
         var index: Int64 = 0
         /// Recent events, oldest first.
         var events: [RegistryEvent] = []
@@ -80,6 +84,13 @@ public final class Registry: Sendable {
                     if claims[iri]?.isEmpty == true { claims[iri] = nil }
                 }
                 sites[site] = sites[site, default: 1] > 1 ? sites[site, default: 1] - 1 : nil
+                for topic in Registry.mqttTopics(of: old.manifest) {
+                    let bucket = Registry.topicBucket(topic)
+                    let left = (topics[bucket]?[site]?[topic] ?? 1) - 1
+                    topics[bucket]?[site]?[topic] = left > 0 ? left : nil
+                    if topics[bucket]?[site]?.isEmpty == true { topics[bucket]?[site] = nil }
+                    if topics[bucket]?.isEmpty == true { topics[bucket] = nil }
+                }
             }
             registrations[id] = registration
             guard let registration else { return }
@@ -89,6 +100,9 @@ public final class Registry: Sendable {
             if let thing = registration.thingID { things[thing, default: []].insert(id) }
             for iri in RegistrationTrust.claimedIRIs(of: registration) { claims[iri, default: [:]][registration.name.site, default: 0] += 1 }
             sites[registration.name.site, default: 0] += 1
+            for topic in Registry.mqttTopics(of: registration.manifest) {
+                topics[Registry.topicBucket(topic), default: [:]][registration.name.site, default: [:]][topic, default: 0] += 1
+            }
         }
     }
 

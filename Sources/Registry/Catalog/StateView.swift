@@ -24,6 +24,8 @@ struct StateView {
     private let claimChanges: [String: [String: Int]]
     /// Registrations per site (published state; see ``RegistrationTrust``).
     let sites: [String: Int]
+    /// The published topic index (``Registry/State/topics``).
+    let topics: [String: [String: [String: Int]]]
     private let changedRegistrations: [String: Registration?]
     /// The change index after the writes before this one.
     let index: Int64
@@ -38,6 +40,7 @@ struct StateView {
         claims = state.claims
         claimChanges = batch?.claimChanges ?? [:]
         sites = state.sites
+        topics = state.topics
         changedRegistrations = batch?.registrations ?? [:]
         index = batch?.index ?? state.index
     }
@@ -58,6 +61,33 @@ struct StateView {
         var counts = claims[iri] ?? [:]
         for (site, delta) in claimChanges[iri] ?? [:] { counts[site, default: 0] += delta }
         return counts.filter { $0.value > 0 }
+    }
+
+    /// A topic of a site other than `site` that overlaps `filter`, pending changes included,
+    /// leaving out registration `id` (which the write replaces); nil when there is none.
+    func otherSiteTopic(overlapping filter: MQTTTopicFilter, site: String, except id: String) -> (site: String, topic: String)? {
+        // Topics of the registrations this write or the writes before it in the group replace
+        // or remove are judged from those registrations' new versions below.
+        var replaced: [String: [String: Int]] = [:]
+        for other in Set(changedRegistrations.keys).union([id]) {
+            guard let old = registrations.published[other], old.name.site != site else { continue }
+            for topic in Registry.mqttTopics(of: old.manifest) { replaced[old.name.site, default: [:]][topic, default: 0] += 1 }
+        }
+        let buckets = filter.firstLevelIsWildcard ? Array(topics.values) : [filter.firstLevel, "+", "#"].compactMap { topics[$0] }
+        for bucket in buckets {
+            for (other, served) in bucket where other != site {
+                for (topic, count) in served where count > replaced[other]?[topic] ?? 0 {
+                    if MQTTTopicFilter(topic)?.overlaps(filter) == true { return (other, topic) }
+                }
+            }
+        }
+        for (other, registration) in changedRegistrations where other != id {
+            guard let registration, registration.name.site != site else { continue }
+            for topic in Registry.mqttTopics(of: registration.manifest) where MQTTTopicFilter(topic)?.overlaps(filter) == true {
+                return (registration.name.site, topic)
+            }
+        }
+        return nil
     }
 
     /// Ids of registrations that offer `name`, pending changes included.

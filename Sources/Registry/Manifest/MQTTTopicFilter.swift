@@ -24,6 +24,10 @@ public struct MQTTTopicFilter: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { text }
 
+    /// The first level, which a topic index buckets by.
+    public var firstLevel: String { String(levels[0]) }
+    public var firstLevelIsWildcard: Bool { levels[0] == "+" || levels[0] == "#" }
+
     /// Whether the filter has a wildcard (a topic name never has).
     public var hasWildcards: Bool { levels.contains { $0 == "+" || $0 == "#" } }
 
