@@ -106,6 +106,14 @@ def main():
         status, _, body = harness.call(daemon.base, "POST", "/v1/gateway/mqtt",
                                        {"action": "publish", "topic": "plant/press1/temperature", "credentials": ["garbage"]}, token=broker_token)
         check("credentials that do not verify: 401", status == 401, (status, body))
+        for bad, why in [("not json", "a body that is not JSON"), ({"action": "fly", "credentials": []}, "an unknown action"),
+                         ({"action": "publish", "credentials": []}, "a publish without a topic"),
+                         ({"action": "subscribe", "credentials": [], "topic": "a/#/b"}, "a malformed filter"),
+                         ({"action": "publish", "credentials": ["x"] * 33, "topic": "a"}, "33 credentials"),
+                         ({"action": "publish", "credentials": [], "topic": "a", "admin": True}, "an unknown member")]:
+            status, _, body = harness.call(daemon.base, "POST", "/v1/gateway/mqtt", bad, token=broker_token,
+                                           content_type="application/json")
+            check(f"{why} is a 400 with a JSON error", status == 400 and isinstance(body, dict) and "error" in body, (status, body))
         status, _, body = harness.call(daemon.base, "POST", "/v1/gateway/mqtt",
                                        {"action": "publish", "topic": "plant/press1/temperature", "credentials": [credential("o", "Operator")]},
                                        token=admin.replace(admin[-4:], "AAAA"))

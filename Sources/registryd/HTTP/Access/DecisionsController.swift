@@ -57,6 +57,13 @@ struct DecisionsController {
         return out.bytes + [UInt8(ascii: "\n")]
     }
 
+    /// Each credential costs a signature check: a request carries at most 32.
+    static func checkCredentialCount(_ credentials: [String], field: String) throws {
+        guard credentials.count <= 32 else {
+            throw APIError(.badRequest, code: "decision.too_many_credentials", "`\(field)`: at most 32")
+        }
+    }
+
     static func action(_ text: String) throws -> Action {
         guard let action = Action(rawValue: text) else {
             throw APIError(.badRequest, code: "decision.invalid_action", "`action`: `\(text)` is not one of call, provide, publish, subscribe, create, destroy")
@@ -106,9 +113,7 @@ struct DecisionsController {
             throw APIError(.badRequest, code: "decision.invalid_subject", "`subject.id`: \(problem)")
         }
         let credentials = body.subject.credentials ?? []
-        guard credentials.count <= 32 else {
-            throw APIError(.badRequest, code: "decision.too_many_credentials", "`subject.credentials`: at most 32")
-        }
+        try Self.checkCredentialCount(credentials, field: "subject.credentials")
         let outcome = try await access.decide(subject: subject, credentials: credentials, api: body.api, action: action,
                                               context: body.context ?? [:], explain: body.explain ?? false)
         var headers = HTTPFields()

@@ -62,6 +62,23 @@ struct MQTTGatewayController {
         try context.require("authorize broker requests (decide scope)", \.mayDecide)
         var request = request
         let body = try await request.decodeJSON(Body.self, limit: limits.decision)
+        try DecisionsController.checkCredentialCount(body.credentials, field: "credentials")
+        // The request's shape first (400), then who asks (401).
+        let action: Action? = body.action == "connect" ? nil : try DecisionsController.action(body.action)
+        if let action, action != .publish, action != .subscribe {
+            throw APIError(.badRequest, code: "decision.invalid_action", "`action`: a broker asks about connect, publish or subscribe")
+        }
+        var filter: MQTTTopicFilter?
+        if let action {
+            guard let topicText = body.topic else { throw APIError(.badRequest, code: "gateway.no_topic", "`topic` is required for \(action.rawValue)") }
+            guard let parsed = MQTTTopicFilter(topicText), topicText.utf8.count <= 65535 else {
+                throw APIError(.badRequest, code: "gateway.invalid_topic", "`topic`: `\(topicText.prefix(200))` is no MQTT topic (empty, NUL, over 65,535 bytes, or a misplaced `+`/`#`)")
+            }
+            if action == .publish, parsed.hasWildcards {
+                throw APIError(.badRequest, code: "gateway.invalid_topic", "`topic`: a message is published on a topic name, without `+` or `#`")
+            }
+            filter = parsed
+        }
         guard let first = body.credentials.lazy.compactMap({ self.verified($0) }).first else {
             var error = APIError(.unauthorized, code: "gateway.unauthenticated", "no credential verifies (unknown issuer, forged, expired or malformed)")
             error.headers[.wwwAuthenticate] = #"Bearer realm="registryd""#
@@ -69,21 +86,11 @@ struct MQTTGatewayController {
         }
         let subject = first.subject
         let credentialExpiry = Int(first.expires)
-        if body.action == "connect" {
+        guard let action, let filter else {
             return try JSONResponse.make(Answer(decision: "permit", subject: subject, reason: "the credential verifies", known: true,
                                                 channels: [], limits: nil, exp: credentialExpiry))
         }
-        let action = try DecisionsController.action(body.action)
-        guard action == .publish || action == .subscribe else {
-            throw APIError(.badRequest, code: "decision.invalid_action", "`action`: a broker asks about connect, publish or subscribe")
-        }
-        guard let topicText = body.topic else { throw APIError(.badRequest, code: "gateway.no_topic", "`topic` is required for \(action.rawValue)") }
-        guard let filter = MQTTTopicFilter(topicText) else {
-            throw APIError(.badRequest, code: "gateway.invalid_topic", "`topic`: `\(topicText)` is no MQTT topic (empty, NUL, or a misplaced `+`/`#`)")
-        }
-        if action == .publish, filter.hasWildcards {
-            throw APIError(.badRequest, code: "gateway.invalid_topic", "`topic`: a message is published on a topic name, without `+` or `#`")
-        }
+        let topicText = filter.text
 
         let served = registry.channels(servingTopic: filter)
         var decisionContext: [String: JSONValue] = ["protocol": .string("mqtt"), "topic": .string(topicText)]
