@@ -17,7 +17,7 @@ struct Registryd: AsyncParsableCommand {
             for binding decisions. Start with `registryd serve`, or `registryd demo` for examples.
             """,
         version: "0.1.0",
-        subcommands: [Serve.self, Demo.self, Token.self, Policy.self, Import.self, Query.self, Update.self, Convert.self, Routes.self, Backup.self, Restore.self, Cluster.self]
+        subcommands: [Serve.self, Demo.self, Token.self, Policy.self, Import.self, Query.self, Update.self, Convert.self, Routes.self, Backup.self, Restore.self, Export.self, Cluster.self]
     )
 
     /// Runs the chosen command. A ``CommandFailure`` is printed as one line on standard error

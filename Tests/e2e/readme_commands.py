@@ -7,7 +7,7 @@ builds first). Prints `readme-commands: N passed, N failed, N skipped`.
 The commands run in a temporary folder holding `examples/` and the files the README names as
 placeholders (`site.rdf`, `ontology.ttl`, `ontology.owl`, TLS certificates made with openssl).
 Port 8470 is replaced by a free port; `/var/backups/` and `/srv/rdf` by folders of the temporary
-one. A command that needs the daemon stopped (demo, import, query, update, convert, restore)
+one. A command that needs the daemon stopped (demo, import, query, update, convert, restore, export)
 stops it first; the others start it when it is not running. curl gets `--fail-with-body`, so an
 HTTP error fails the command; `-N` (a stream) gets `--max-time 3`.
 """
@@ -26,7 +26,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BINARY = os.path.abspath(sys.argv[1])
 checks = harness.Checks("readme-commands")
 check = checks.check
-OFFLINE = re.compile(r"^scripts/registryd (demo|import|query|update|convert|restore)\b")
+OFFLINE = re.compile(r"^scripts/registryd (demo|import|query|update|convert|restore|export)\b")
 NOT_RUN = {"scripts/test": "the test suite itself (this script runs inside it)",
            "swift run conformance": "run by scripts/test after this script"}
 

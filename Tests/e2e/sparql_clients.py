@@ -3,6 +3,8 @@ real `registryd serve` on a loopback port. Prints `sparql-clients: N passed, N f
 
     python3 Tests/e2e/sparql_clients.py .build/debug/registryd
 """
+import json
+import os
 import sys
 import urllib.parse
 import urllib.request
@@ -101,5 +103,37 @@ try:
     check("daemon still healthy", opener.open(f"{base}/health").status == 200)
 finally:
     daemon.stop()
+
+# The export: the whole dataset as N-Quads, streamed, which rdflib reads back; no result limit
+# refuses it (this daemon answers at most 5 rows to a query).
+exporter = harness.Daemon(sys.argv[1], prefix="registryd-export-", args=["--max-results", "5"])
+try:
+    manifest = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../examples/telemedicine/patient-monitor.json")))
+    status, _, body = harness.call(exporter.base, "POST", "/v1/services", manifest, token=exporter.admin)
+    check("export: a registration to export", status == 201, (status, body))
+    request = urllib.request.Request(f"{exporter.base}/rdf-graphs", headers={"Authorization": f"Bearer {exporter.admin}",
+                                                                            "Accept": "application/n-quads"})
+    with harness.opener.open(request) as response:
+        content_type, text = response.headers.get("Content-Type"), response.read().decode()
+    dataset = rdflib.Dataset()
+    dataset.parse(data=text, format="nquads")
+    quads = list(dataset.quads((None, None, None, None)))
+    check(f"export: GET /rdf-graphs streams every quad as N-Quads ({len(quads)}), past --max-results 5",
+          content_type == "application/n-quads" and len(quads) == text.count("\n") and len(quads) > 100, (content_type, len(quads)))
+    graph = f"urn:registryd:registration:{manifest['instance']['id']}"
+    request = urllib.request.Request(f"{exporter.base}/rdf-graphs?graph={urllib.parse.quote(graph)}",
+                                     headers={"Authorization": f"Bearer {exporter.admin}", "Accept": "application/n-triples"})
+    with harness.opener.open(request) as response:
+        registration = rdflib.Graph().parse(data=response.read().decode(), format="nt")
+    exported = rdflib.Graph()
+    for s_, p_, o_, g_ in quads:
+        if str(getattr(g_, "identifier", g_)) == graph:
+            exported.add((s_, p_, o_))
+    check("export: a registration's graph is in it, whole", len(registration) > 0 and rdflib.compare.isomorphic(registration, exported),
+          (len(registration), len(exported)))
+    status, _, body = harness.call(exporter.base, "GET", "/rdf-graphs", token=exporter.admin, headers={"Accept": "text/turtle"})
+    check("export: only as N-Quads (406 for Turtle)", status == 406, (status, body))
+finally:
+    exporter.stop()
 
 checks.finish()

@@ -221,6 +221,33 @@ extension QuadStore {
             }
         }
 
+        /// The whole dataset as N-Quads, handed to `emit` in pieces of about `chunkBytes`: the
+        /// stored quads through a cursor (never all in memory at once), then each in-memory
+        /// graph in turn. No result limit applies: this is the export (`registryd export`,
+        /// `GET /rdf-graphs`). Returns the number of quads.
+        @discardableResult
+        public func exportNQuads(chunkBytes: Int = 1 << 16, emit: ([UInt8]) throws -> Void) throws -> Int {
+            try checkActive()
+            var buffer: [UInt8] = []
+            buffer.reserveCapacity(chunkBytes + 4096)
+            var count = 0
+            func append(_ quad: Quad) throws {
+                NTriplesEscaping.appendQuad(quad, to: &buffer)
+                count += 1
+                if buffer.count >= chunkBytes {
+                    try emit(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+            }
+            let cursor = try cursor(matching: EncodedQuadPattern(graph: .all))
+            while let quad = try cursor.next() { try append(try decode(quad)) }
+            for graph in memory.graphs.graphNames(in: memory) {
+                for quad in memory.graphs.quads(subject: nil, predicate: nil, object: nil, graph: graph, in: memory) { try append(quad) }
+            }
+            if !buffer.isEmpty { try emit(buffer) }
+            return count
+        }
+
         /// The names of the named graphs: the stored ones, then the in-memory ones.
         public func namedGraphs() throws -> [Term] {
             let ids = try namedGraphIDs()

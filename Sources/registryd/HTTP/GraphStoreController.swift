@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Hummingbird
 import MultipartKit
 import Ontology
@@ -29,6 +30,7 @@ struct GraphStoreController {
         for path in ["rdf-graphs", "rdf-graphs/**"] {
             router.get(RouterPath(path)) { request, context in
                 try context.requireQuery()
+                if case .store = try target(request) { return try export(request) }
                 return try await get(request, target: try graph(request))
             }
             router.put(RouterPath(path)) { request, context in
@@ -95,6 +97,41 @@ struct GraphStoreController {
         }
         guard let triples else { throw APIError(.notFound, code: "graph.not_found", "there is no graph \(graph.map(\.description) ?? "")") }
         return try ContentNegotiation.response(.graph(triples), mediaType: mediaType, syntax: syntax, prefixes: [])
+    }
+
+    /// `GET /rdf-graphs` with no graph named: the whole dataset as N-Quads, streamed from one
+    /// snapshot (``QuadStore/Snapshot/exportNQuads(chunkBytes:emit:)``), so no result limit
+    /// refuses it and the daemon holds a few chunks at a time, not the dataset.
+    private func export(_ request: Request) throws -> Response {
+        _ = try ContentNegotiation.negotiate(request.headers[.accept], from: [("application/n-quads", .graph(.nTriples))])
+        let store = self.store
+        var headers = HTTPFields()
+        headers[.contentType] = "application/n-quads"
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+            let pipe = ExportPipe()
+            let (chunks, continuation) = AsyncStream<[UInt8]>.makeStream()
+            // The snapshot is read on a thread of its own: the store's reads are synchronous,
+            // and a slow client must hold that thread, not one of the concurrency pool's.
+            Thread.detachNewThread {
+                _ = try? store.read { snapshot in
+                    try snapshot.exportNQuads { chunk in
+                        pipe.slots.wait()
+                        if pipe.cancelled.load(ordering: .relaxed) { throw CancellationError() }
+                        continuation.yield(chunk)
+                    }
+                }
+                continuation.finish()
+            }
+            defer {
+                pipe.cancelled.store(true, ordering: .relaxed)
+                for _ in 0..<ExportPipe.depth { pipe.slots.signal() }
+            }
+            for await chunk in chunks {
+                try await writer.write(ByteBuffer(bytes: chunk))
+                pipe.slots.signal()
+            }
+            try await writer.finish(nil)
+        })
     }
 
     /// PUT (replace) or POST (add to) a graph; 201 when the graph is new (the default graph:
@@ -218,4 +255,12 @@ private extension Triple {
         }
         return Triple(scoped(subject), predicate, scoped(object))
     }
+}
+
+/// The hand-over between the thread that reads an export and the response that writes it: at
+/// most ``depth`` chunks in flight, and a flag that stops the reader when the client is gone.
+private final class ExportPipe: Sendable {
+    static let depth = 8
+    let slots = DispatchSemaphore(value: ExportPipe.depth)
+    let cancelled = Atomic<Bool>(false)
 }

@@ -56,6 +56,23 @@ public enum NTriplesEscaping {
         out.append(UInt8(ascii: "\n"))
     }
 
+    /// Appends one N-Quads line (N-Triples with the graph name, none for the default graph).
+    @inlinable
+    public static func appendQuad(_ quad: Quad, to out: inout [UInt8]) {
+        appendTerm(quad.subject, to: &out)
+        out.append(UInt8(ascii: " "))
+        appendIRI(quad.predicate, to: &out)
+        out.append(UInt8(ascii: " "))
+        appendTerm(quad.object, to: &out)
+        if let graph = quad.graph {
+            out.append(UInt8(ascii: " "))
+            appendTerm(graph, to: &out)
+        }
+        out.append(UInt8(ascii: " "))
+        out.append(UInt8(ascii: "."))
+        out.append(UInt8(ascii: "\n"))
+    }
+
     /// Appends the body of a string literal with `"`, `\`, line breaks and control characters
     /// escaped, as canonical N-Triples does.
     @inlinable
