@@ -115,13 +115,12 @@ final class PatternEvaluator {
                 return solution
             }
         case .minus(let left, let right):
-            let removed = Array(evaluate(right, graph: graph, input: nil))
+            let removed = MinusIndex(Array(evaluate(right, graph: graph, input: nil)))
             let solutions = evaluate(left, graph: graph, input: input, substitute: substitute)
+            if removed.isEmpty { return solutions }
             return AnyIterator {
                 while let solution = solutions.next() {
-                    if !removed.contains(where: { $0.sharesVariable(with: solution) && $0.isCompatible(with: solution) }) {
-                        return solution
-                    }
+                    if !removed.removes(solution) { return solution }
                 }
                 return nil
             }

@@ -27,14 +27,6 @@ struct Solution: Hashable, Sendable {
         }
         return result
     }
-
-    /// Whether the two solutions bind at least one variable in common (for MINUS).
-    func sharesVariable(with other: Solution) -> Bool {
-        for index in 0..<min(values.count, other.values.count) where values[index] != nil && other.values[index] != nil {
-            return true
-        }
-        return false
-    }
 }
 
 /// The slot of each variable of a query, assigned before evaluation by walking the algebra.
