@@ -175,7 +175,9 @@ final class PatternEvaluator {
         switch pattern {
         case .bgp, .path, .values: return true
         case .join(let a, let b), .union(let a, let b): return isLateralSafe(a) && isLateralSafe(b)
-        case .graph(let name, let inner): return name.term != nil && isLateralSafe(inner)
+        // `GRAPH ?g` too: with ?g bound by the input, only that graph is read (a `VALUES ?g`
+        // before it used to read every graph and then join).
+        case .graph(_, let inner): return isLateralSafe(inner)
         default: return false
         }
     }
