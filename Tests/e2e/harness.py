@@ -118,6 +118,19 @@ def call(base, method, path, body=None, token=None, headers=None, content_type=N
         return status, answer_headers, text
 
 
+def authority(daemon, name):
+    """Registers an attribute authority `name` with a fresh Ed25519 key (checked: 2xx) and returns
+    the private key, to sign credentials with PyJWT (`jwt.encode(..., key, algorithm="EdDSA")`)."""
+    import jwt
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    key = ed25519.Ed25519PrivateKey.generate()
+    jwk = jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    status, _, body = call(daemon.base, "PUT", f"/v1/authorities/{name}", {"keys": [jwk]}, token=daemon.admin)
+    if status not in (200, 201, 204):
+        raise RuntimeError(f"PUT /v1/authorities/{name}: {status} {body}")
+    return key
+
+
 def free_port():
     """A TCP port free on loopback now (for a server started next)."""
     with socket.socket() as probe:

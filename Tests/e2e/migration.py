@@ -22,8 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import harness
 import jwt
-from cryptography.hazmat.primitives.asymmetric import ed25519
-from mqtt_clients import Broker, Client
+from mqtt_clients import Broker, Client, stop_all
 
 NGINX = next((path for path in ["/usr/sbin/nginx", shutil.which("nginx")] if path and os.access(path, os.X_OK)), None)
 AUTHORITY = "plant.example"
@@ -98,9 +97,7 @@ def main():
     stop = threading.Event()
     try:
         admin = daemon.admin
-        key = ed25519.Ed25519PrivateKey.generate()
-        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
-        harness.call(daemon.base, "PUT", f"/v1/authorities/{AUTHORITY}", {"keys": [jwk]}, token=admin)
+        key = harness.authority(daemon, AUTHORITY)
         status, _, body = harness.call(daemon.base, "PUT", "/v1/policies/plant", POLICY, token=admin, content_type="text/plain")
         check("policy stored", status == 200, (status, body))
         status, _, body = harness.call(daemon.base, "POST", "/v1/services", instance("meter-a", source.server_address[1], "plant/meter/a/readings"),
@@ -229,15 +226,7 @@ def main():
               [(b["id"], b["revoked"]) for b in to_target])
     finally:
         stop.set()
-        for client in clients:
-            try:
-                client.close()
-            except Exception:  # noqa: BLE001
-                pass
-        if broker:
-            broker.stop()
-            if checks.failed:
-                print(broker.log_tail())
+        stop_all(clients, broker, print_log=checks.failed > 0)
         if nginx:
             nginx.terminate()
             nginx.wait(timeout=10)

@@ -13,8 +13,7 @@ import time
 
 import harness
 import jwt
-from cryptography.hazmat.primitives.asymmetric import ed25519
-from mqtt_clients import Broker, Client
+from mqtt_clients import Broker, Client, stop_all
 
 AUTHORITY = "plant.example"
 
@@ -60,10 +59,7 @@ def main():
     clients = []
     try:
         admin = daemon.admin
-        key = ed25519.Ed25519PrivateKey.generate()
-        jwk = jwt.algorithms.OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
-        status, _, body = harness.call(daemon.base, "PUT", f"/v1/authorities/{AUTHORITY}", {"keys": [jwk]}, token=admin)
-        check("authority registered", status in (200, 201, 204), (status, body))
+        key = harness.authority(daemon, AUTHORITY)
         status, _, body = harness.call(daemon.base, "PUT", "/v1/policies/plant", POLICY, token=admin, content_type="text/plain")
         check("policy stored", status == 200, (status, body))
         status, _, body = harness.call(daemon.base, "POST", "/v1/services", MANIFEST, token=admin)
@@ -227,15 +223,7 @@ def main():
         check("after the policy change, the next publish is refused", b"after-change" not in [p for _, p in visitor.received],
               visitor.received)
     finally:
-        for client in clients:
-            try:
-                client.close()
-            except Exception:  # noqa: BLE001
-                pass
-        if broker:
-            broker.stop()
-            if checks.failed:
-                print(broker.log_tail())
+        stop_all(clients, broker, print_log=checks.failed > 0)
         daemon.stop()
         shutil.rmtree(work, ignore_errors=True)
     checks.finish()

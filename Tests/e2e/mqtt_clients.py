@@ -114,3 +114,16 @@ class Client:
     def close(self):
         self.client.loop_stop()
         self.client.disconnect()
+
+
+def stop_all(clients, broker, print_log=False):
+    """Disconnects every client and stops the broker (printing its log's tail when asked)."""
+    for client in clients:
+        try:
+            client.close()
+        except Exception:  # noqa: BLE001 - a client the broker already dropped
+            pass
+    if broker:
+        broker.stop()
+        if print_log:
+            print(broker.log_tail())

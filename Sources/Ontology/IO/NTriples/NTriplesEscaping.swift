@@ -46,25 +46,23 @@ public enum NTriplesEscaping {
     /// Appends one N-Triples line, with its line break.
     @inlinable
     public static func appendTriple(_ triple: Triple, to out: inout [UInt8]) {
-        appendTerm(triple.subject, to: &out)
-        out.append(UInt8(ascii: " "))
-        appendIRI(triple.predicate, to: &out)
-        out.append(UInt8(ascii: " "))
-        appendTerm(triple.object, to: &out)
-        out.append(UInt8(ascii: " "))
-        out.append(UInt8(ascii: "."))
-        out.append(UInt8(ascii: "\n"))
+        appendStatement(triple.subject, triple.predicate, triple.object, graph: nil, to: &out)
     }
 
     /// Appends one N-Quads line (N-Triples with the graph name, none for the default graph).
     @inlinable
     public static func appendQuad(_ quad: Quad, to out: inout [UInt8]) {
-        appendTerm(quad.subject, to: &out)
+        appendStatement(quad.subject, quad.predicate, quad.object, graph: quad.graph, to: &out)
+    }
+
+    @inlinable @usableFromInline
+    static func appendStatement(_ subject: Term, _ predicate: IRI, _ object: Term, graph: Term?, to out: inout [UInt8]) {
+        appendTerm(subject, to: &out)
         out.append(UInt8(ascii: " "))
-        appendIRI(quad.predicate, to: &out)
+        appendIRI(predicate, to: &out)
         out.append(UInt8(ascii: " "))
-        appendTerm(quad.object, to: &out)
-        if let graph = quad.graph {
+        appendTerm(object, to: &out)
+        if let graph {
             out.append(UInt8(ascii: " "))
             appendTerm(graph, to: &out)
         }
